@@ -1,0 +1,4 @@
+export default {
+  displayName: 'control-plane',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,4 @@
+export default {
+  displayName: 'zenctl',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,4 @@
+export default {
+  displayName: 'ca',
+  preset: '../../jest.preset.js',
+};

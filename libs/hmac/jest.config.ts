@@ -1,0 +1,4 @@
+export default {
+  displayName: 'hmac',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,4 @@
+export default {
+  displayName: 'logging',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,4 @@
+export default {
+  displayName: 'store',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,4 @@
+export default {
+  displayName: 'transport',
+  preset: '../../jest.preset.js',
+};
