@@ -1,4 +1,5 @@
 export default {
   displayName: 'tools',
   preset: '../jest.preset.js',
+  testTimeout: 120000,
 };
