@@ -12,11 +12,15 @@ const STORE = process.env.ZEN_STORE ?? 'memory';
 
 function startControlPlane(stateDir: string): ChildProcess {
   const args = ['--state-dir', stateDir, '--listen', LISTEN, '--store', STORE];
-  if (STORE === 'redis') args.push('--redis-url', process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  if (STORE === 'redis')
+    args.push('--redis-url', process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
   // Component logs are JSON; keep them in a file so the terminal shows only the summary.
   mkdirSync(stateDir, { recursive: true });
   const log = openSync(join(stateDir, 'control-plane.log'), 'a');
-  return spawn(join(ROOT, 'bin', 'control-plane'), args, { cwd: ROOT, stdio: ['ignore', log, log] });
+  return spawn(join(ROOT, 'bin', 'control-plane'), args, {
+    cwd: ROOT,
+    stdio: ['ignore', log, log],
+  });
 }
 
 function readyz(url: string, caFile: string): Promise<number> {
@@ -58,7 +62,9 @@ async function main(): Promise<void> {
   });
 
   if (!(await waitReady(url, join(cpState, 'admin', 'bundle.pem'), cp))) {
-    console.error('control plane did not become ready; see its log under ' + relative(ROOT, cpState));
+    console.error(
+      'control plane did not become ready; see its log under ' + relative(ROOT, cpState),
+    );
     stopAll('SIGTERM');
     return;
   }
