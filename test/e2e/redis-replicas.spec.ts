@@ -18,11 +18,17 @@ const DB = 11;
 
 function flushDb(): void {
   const url = new URL(REDIS_BASE);
-  const run = spawnSync('redis-cli', ['-h', url.hostname, '-p', url.port || '6379', '-n', `${DB}`, 'flushdb'], {
-    encoding: 'utf8',
-  });
+  const run = spawnSync(
+    'redis-cli',
+    ['-h', url.hostname, '-p', url.port || '6379', '-n', `${DB}`, 'flushdb'],
+    {
+      encoding: 'utf8',
+    },
+  );
   if (run.status !== 0 || !run.stdout.includes('OK')) {
-    throw new Error(`redis is required for this suite (${REDIS_BASE}): ${run.stderr || run.stdout}`);
+    throw new Error(
+      `redis is required for this suite (${REDIS_BASE}): ${run.stderr || run.stdout}`,
+    );
   }
 }
 
@@ -84,7 +90,15 @@ describe('control-plane replicas on one Redis', () => {
     a = await startControlPlane({ stateDir, store: 'redis', redisUrl });
     b = await startControlPlane({ stateDir, store: 'redis', redisUrl });
 
-    const list = runZenctl(['enrollments', 'list', '--json', '--server', a.url, '--state-dir', stateDir]);
+    const list = runZenctl([
+      'enrollments',
+      'list',
+      '--json',
+      '--server',
+      a.url,
+      '--state-dir',
+      stateDir,
+    ]);
     expect(list.status).toBe(0);
     expect(list.stdout).toContain('spiffe://zen.mesh/zen-agent/before');
     const later = await enrollOnce(b.url, ca, unused);

@@ -69,7 +69,12 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
 
   const url = `https://localhost:${port}`;
-  await waitUntilReady(url, opts.stateDir, () => child.exitCode !== null, () => output);
+  await waitUntilReady(
+    url,
+    opts.stateDir,
+    () => child.exitCode !== null,
+    () => output,
+  );
 
   return {
     url,

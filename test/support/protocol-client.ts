@@ -146,9 +146,8 @@ export function confirm(baseUrl: string, caPem: string, who: Enrolled): Promise<
 }
 
 function parseCsrDer(csrPem: string): Buffer {
-  const match = /-----BEGIN CERTIFICATE REQUEST-----([\s\S]+?)-----END CERTIFICATE REQUEST-----/.exec(
-    csrPem,
-  );
+  const match =
+    /-----BEGIN CERTIFICATE REQUEST-----([\s\S]+?)-----END CERTIFICATE REQUEST-----/.exec(csrPem);
   if (!match) throw new Error('not a CSR PEM');
   return Buffer.from(match[1].replace(/\s+/g, ''), 'base64');
 }
