@@ -1,1 +1,34 @@
-export {};
+/** @zen/store: the Store port and its plugins `memory` and `redis`. */
+
+/** The Store port; see `Store` for which methods are atomic. */
+export { STORE } from './lib/store';
+export type { Store } from './lib/store';
+
+/** The records the store keeps (times in Unix seconds; no secret in the clear). */
+export { EMPTY_AUDIT_HASH } from './lib/records';
+export type {
+  AppendAuditParams,
+  AuditHead,
+  CaStateRecord,
+  ClaimDeniedReason,
+  ClaimTokenParams,
+  ClaimTokenResult,
+  ConfirmEnrollmentResult,
+  EnrollmentRecord,
+  EvictionRecord,
+  HmacKeyRecord,
+  NonceRecord,
+  RateLimit,
+  RateLimitResult,
+  SvidRecord,
+  TokenRecord,
+  TokenState,
+} from './lib/records';
+
+/** The embedded in-process store (the default plugin `memory`). */
+export { MemoryStore } from './lib/memory-store';
+export type { MemoryStoreOptions } from './lib/memory-store';
+
+/** Errors: `store_unavailable` (answer 503, retry later) and `store_failed`. */
+export { StoreError, StoreFailedError, StoreUnavailableError } from './lib/errors';
+export type { StoreErrorCode } from './lib/errors';

@@ -1,0 +1,9 @@
+/** Test helpers of @zen/store, for specs and test/ only. */
+
+/**
+ * The jest suite every Store plugin must pass: tokens and their claim rules (claimed, resumed,
+ * each denial reason), confirmation, failed-MAC locking, nonces, rememberOnce, SVID and HMAC key
+ * records, evictions, CA state CAS, the audit chain, rate limits, races of 50 concurrent callers,
+ * and that a store dump holds no secret. `factory` returns a fresh store, not yet started.
+ */
+export { describeStoreContract } from './lib/store-contract';
