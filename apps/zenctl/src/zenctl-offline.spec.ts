@@ -366,7 +366,7 @@ describe('bin/zenctl audit verify --file', () => {
 
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(
-      /^audit trail intact: 120 records, seq 1\.\.120, head [0-9a-f]{64}\n$/,
+      /^audit trail intact: 120 records, 1 checkpoint, seq 1\.\.120, head [0-9a-f]{64}\n$/,
     );
   });
 

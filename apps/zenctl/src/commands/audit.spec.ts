@@ -64,7 +64,7 @@ describe('audit commands', () => {
 
     expect(code).toBe(0);
     expect(io.out()).toBe(
-      `audit trail intact: 230 records, seq 1..230, head ${chain.records[229].hash}\n`,
+      `audit trail intact: 230 records, 2 checkpoints, seq 1..230, head ${chain.records[229].hash}\n`,
     );
   });
 

@@ -121,12 +121,19 @@ export async function auditVerify(
   const keyPem = await loadAuditKey(opts, connect);
   const { verifyAuditRecords } = await import('@zen/audit');
 
-  const result = verifyAuditRecords(records, keyPem);
+  let result: ReturnType<typeof verifyAuditRecords>;
+  try {
+    // A full trail starts at seq 1, so records deleted from the head are caught too.
+    result = verifyAuditRecords(records, keyPem, { startSeq: 1 });
+  } catch (err) {
+    throw invalidInput(`audit public key: ${(err as Error).message}`, err);
+  }
   if (!result.ok) throw chainBroken(result.seq, result.reason);
 
-  const last = records.at(-1);
-  const through = last ? `, seq 1..${last.seq}, head ${last.hash}` : '';
-  io.stdout(`audit trail intact: ${result.count} records${through}\n`);
+  const through =
+    result.lastSeq === null ? '' : `, seq 1..${result.lastSeq}, head ${result.lastHash}`;
+  const checkpoints = `${result.checkpoints} checkpoint${result.checkpoints === 1 ? '' : 's'}`;
+  io.stdout(`audit trail intact: ${result.count} records, ${checkpoints}${through}\n`);
 }
 
 async function fetchAllRecords(client: AdminClient): Promise<AuditRecord[]> {

@@ -7,13 +7,19 @@ export interface EnrollmentView {
   enrollment_id: string;
   spiffe_id: string;
   status: string;
+  component?: string;
+  name?: string;
   created_at?: string;
+  confirm_by?: string;
+  confirmed_at?: string | null;
   last_serial?: string | null;
-  last_expires_at?: string | null;
-  evicted?: boolean;
+  expires_at?: string | null;
 }
 
-/** `zenctl enrollments list [--json]`: a table of enrollments, or the server's JSON. */
+/**
+ * `zenctl enrollments list [--json]`: a table of enrollments (status pending, active, void or
+ * evicted), or the server's JSON.
+ */
 export async function enrollmentsList(
   io: CliIo,
   client: AdminClient,
@@ -31,10 +37,10 @@ export async function enrollmentsList(
     ['SPIFFE ID', 'STATUS', 'ENROLLMENT', 'SERIAL', 'EXPIRES'],
     enrollments.map((e) => [
       e.spiffe_id,
-      e.evicted ? `${e.status} (evicted)` : e.status,
+      e.status,
       e.enrollment_id,
       e.last_serial ?? '-',
-      e.last_expires_at ?? '-',
+      e.expires_at ?? '-',
     ]),
   );
 }
