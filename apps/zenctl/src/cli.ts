@@ -116,21 +116,15 @@ function addCaCommands(program: Command, io: CliIo): void {
     });
   serverCommand(group.command('rotate'), 'prepare and activate a new CA key now').action(
     async (opts: ServerOptions) => {
-      const [{ caRotate }, client] = await Promise.all([
-        import('./commands/ca'),
-        connect(io, opts),
-      ]);
-      await caRotate(io, client);
+      const { caRotate } = await import('./commands/ca');
+      await withAdmin(io, opts, (client) => caRotate(io, client));
     },
   );
   serverCommand(group.command('status'), 'show CA generations and the bundle sequence')
     .option('--json', 'print JSON')
     .action(async (opts: ServerOptions & { json?: boolean }) => {
-      const [{ caStatus }, client] = await Promise.all([
-        import('./commands/ca'),
-        connect(io, opts),
-      ]);
-      await caStatus(io, client, opts);
+      const { caStatus } = await import('./commands/ca');
+      await withAdmin(io, opts, (client) => caStatus(io, client, opts));
     });
 }
 
@@ -142,30 +136,21 @@ function addAdminCommands(program: Command, io: CliIo): void {
     .option('--ttl <duration>', 'token lifetime (default 1h, max 24h)')
     .option('--json', 'print every field as JSON')
     .action(async (opts) => {
-      const [{ tokenCreate }, client] = await Promise.all([
-        import('./commands/token'),
-        connect(io, opts),
-      ]);
-      await tokenCreate(io, client, opts);
+      const { tokenCreate } = await import('./commands/token');
+      await withAdmin(io, opts, (client) => tokenCreate(io, client, opts));
     });
 
   const enrollments = program.command('enrollments').description('enrollments');
   serverCommand(enrollments.command('list'), 'list enrollments')
     .option('--json', 'print JSON')
     .action(async (opts: ServerOptions & { json?: boolean }) => {
-      const [{ enrollmentsList }, client] = await Promise.all([
-        import('./commands/enrollments'),
-        connect(io, opts),
-      ]);
-      await enrollmentsList(io, client, opts);
+      const { enrollmentsList } = await import('./commands/enrollments');
+      await withAdmin(io, opts, (client) => enrollmentsList(io, client, opts));
     });
   serverCommand(program.command('evict <spiffe-id>'), 'evict an identity').action(
     async (spiffeId: string, opts: ServerOptions) => {
-      const [{ evict }, client] = await Promise.all([
-        import('./commands/enrollments'),
-        connect(io, opts),
-      ]);
-      await evict(io, client, spiffeId);
+      const { evict } = await import('./commands/enrollments');
+      await withAdmin(io, opts, (client) => evict(io, client, spiffeId));
     },
   );
 
@@ -173,11 +158,8 @@ function addAdminCommands(program: Command, io: CliIo): void {
   serverCommand(bundle.command('show'), 'print the trust bundle')
     .option('--format <format>', 'json or pem', 'json')
     .action(async (opts: ServerOptions & { format: string }) => {
-      const [{ bundleShow }, client] = await Promise.all([
-        import('./commands/bundle'),
-        connect(io, opts),
-      ]);
-      await bundleShow(io, client, opts);
+      const { bundleShow } = await import('./commands/bundle');
+      await withAdmin(io, opts, (client) => bundleShow(io, client, opts));
     });
 }
 
@@ -187,19 +169,13 @@ function addAuditCommands(program: Command, io: CliIo): void {
     .option('--after <seq>', 'only records after this seq', parseSeq, 0)
     .option('--json', 'print one JSON record per line')
     .action(async (opts: ServerOptions & { after: number; json?: boolean }) => {
-      const [{ auditList }, client] = await Promise.all([
-        import('./commands/audit'),
-        connect(io, opts),
-      ]);
-      await auditList(io, client, opts);
+      const { auditList } = await import('./commands/audit');
+      await withAdmin(io, opts, (client) => auditList(io, client, opts));
     });
   serverCommand(group.command('export'), 'write every record as JSON Lines to stdout').action(
     async (opts: ServerOptions) => {
-      const [{ auditExport }, client] = await Promise.all([
-        import('./commands/audit'),
-        connect(io, opts),
-      ]);
-      await auditExport(io, client);
+      const { auditExport } = await import('./commands/audit');
+      await withAdmin(io, opts, (client) => auditExport(io, client));
     },
   );
   serverCommand(group.command('verify'), 'verify the hash chain and checkpoint signatures')
@@ -212,7 +188,11 @@ function addAuditCommands(program: Command, io: CliIo): void {
       ]);
       let client: Promise<AdminClient> | undefined;
       const lazyConnect = (): Promise<AdminClient> => (client ??= connect(io, opts));
-      await auditVerify(io, { ...opts, stateDir: resolveStateDir(io, opts) }, lazyConnect);
+      try {
+        await auditVerify(io, { ...opts, stateDir: resolveStateDir(io, opts) }, lazyConnect);
+      } finally {
+        if (client) (await client.catch(() => null))?.close();
+      }
     });
 }
 
@@ -231,6 +211,19 @@ async function connect(io: CliIo, opts: ServerOptions): Promise<AdminClient> {
   const { connectAdmin } = await import('./commands/admin-client');
 
   return connectAdmin(io, opts);
+}
+
+async function withAdmin(
+  io: CliIo,
+  opts: ServerOptions,
+  action: (client: AdminClient) => Promise<void>,
+): Promise<void> {
+  const client = await connect(io, opts);
+  try {
+    await action(client);
+  } finally {
+    client.close();
+  }
 }
 
 function collect(value: string, previous: string[]): string[] {

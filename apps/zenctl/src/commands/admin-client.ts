@@ -19,6 +19,8 @@ export interface ServerOptions {
 /** One HTTP exchange with the control plane; the seam specs replace with an in-process fake. */
 export interface AdminTransport {
   request(method: string, pathAndQuery: string, body?: unknown): Promise<AdminResponse>;
+  /** Closes kept-alive connections. */
+  close?(): void;
 }
 
 /** A response as the transport hands it back, before any error mapping. */
@@ -82,6 +84,11 @@ export class AdminClient {
     readonly server: string,
   ) {}
 
+  /** Closes the connections of the transport, so the process can end. */
+  close(): void {
+    this.transport.close?.();
+  }
+
   /** GET a JSON document. */
   get<T>(pathAndQuery: string): Promise<T> {
     return this.send<T>('GET', pathAndQuery);
@@ -114,6 +121,7 @@ export async function connectAdmin(io: CliIo, opts: ServerOptions): Promise<Admi
   const http = new ZenHttpClient({ baseUrl: server, ...credential });
   const transport: AdminTransport = {
     request: (method, pathAndQuery, body) => http.request(method, pathAndQuery, body),
+    close: () => http.close(),
   };
 
   return new AdminClient(transport, server);
