@@ -1,4 +1,4 @@
-import { createHash, KeyObject, verify } from 'node:crypto';
+import { createHash, createPublicKey, KeyObject, verify } from 'node:crypto';
 
 import { AuditEvent, CHECKPOINT_TYPE } from './audit-record';
 
@@ -71,4 +71,11 @@ function digestFor(publicKey: KeyObject): string {
   const curve = publicKey.asymmetricKeyDetails?.namedCurve;
 
   return curve === 'secp384r1' ? 'sha384' : 'sha256';
+}
+
+/** The SPKI PEM of an audit key, as served at `GET /v1/admin/audit/key`. */
+export function auditPublicKeyPem(publicKeySpkiDer: Buffer): string {
+  const key = createPublicKey({ key: publicKeySpkiDer, format: 'der', type: 'spki' });
+
+  return key.export({ type: 'spki', format: 'pem' }).toString();
 }

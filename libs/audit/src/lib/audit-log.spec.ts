@@ -1,0 +1,280 @@
+import type { Signer } from '@zen/ca';
+import { FakeClock } from '@zen/config/testing';
+import type { Logger } from '@zen/logging';
+import { MemoryStore } from '@zen/store';
+
+import { createTestAuditKey, TestAuditKey } from '../testing';
+import { AuditLog, AuditStore } from './audit-log';
+import { AuditLogOptions } from './audit-log-options';
+import { AuditEvent, AuditRecord, CHECKPOINT_TYPE } from './audit-record';
+import { verifyAuditRecords } from './verify-audit-records';
+
+/** A Signer over an in-memory P-256 key. */
+function fakeSigner(key: TestAuditKey): Signer {
+  return {
+    algorithm: 'ES256',
+    publicKeySpki: () => key.publicKeySpki,
+    sign: async (data) => key.signDer(data),
+  };
+}
+
+/** A logger that keeps its lines, enough of winston's surface for the audit log. */
+function fakeLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const make = (base: Record<string, unknown>): unknown => {
+    const log = (level: string) => (message: string, meta?: Record<string, unknown>) =>
+      lines.push({ level, message, ...base, ...meta });
+
+    return {
+      child: (extra: Record<string, unknown>) => make({ ...base, ...extra }),
+      debug: log('debug'),
+      info: log('info'),
+      warn: log('warn'),
+      error: log('error'),
+    };
+  };
+
+  return { logger: make({}) as Logger, lines };
+}
+
+function event(n: number, overrides: Partial<AuditEvent> = {}): AuditEvent {
+  return {
+    type: 'enrollment.accepted',
+    actor: `spiffe://zen.test/agent/n${n}`,
+    subject: `spiffe://zen.test/agent/n${n}`,
+    outcome: 'success',
+    evidence: { token_id: `tok${n}` },
+    ...overrides,
+  };
+}
+
+async function allRecords(log: AuditLog): Promise<AuditRecord[]> {
+  const records: AuditRecord[] = [];
+  let after: number | null = 0;
+  while (after !== null) {
+    const page = await log.list(after, 1000);
+    records.push(...page.records);
+    after = page.nextAfter;
+  }
+
+  return records;
+}
+
+describe('AuditLog', () => {
+  const key = createTestAuditKey();
+  let store: MemoryStore;
+  let clock: FakeClock;
+  let logs: ReturnType<typeof fakeLogger>;
+
+  const makeLog = (options?: AuditLogOptions, on: AuditStore = store) =>
+    new AuditLog(on, fakeSigner(key), clock, logs.logger, options);
+
+  beforeEach(() => {
+    store = new MemoryStore();
+    clock = new FakeClock(Date.UTC(2025, 2, 1, 8, 0, 0));
+    logs = fakeLogger();
+  });
+
+  it('appends record 1 after 64 zeros and links record 2 to it', async () => {
+    const log = makeLog();
+
+    const first = await log.append(event(1));
+    clock.advance(1500);
+    const second = await log.append(event(2, { outcome: 'denied', reason: 'token_used' }));
+
+    expect(first).toMatchObject({
+      seq: 1,
+      prev_hash: '0'.repeat(64),
+      time: '2025-03-01T08:00:00.000Z',
+    });
+    expect(second).toMatchObject({ seq: 2, prev_hash: first.hash, reason: 'token_used' });
+    expect(second.time).toBe('2025-03-01T08:00:01.500Z');
+    expect(await store.getAuditHead()).toEqual({ seq: 2, hash: second.hash });
+  });
+
+  it('stores the record as its JSON text', async () => {
+    const log = makeLog();
+
+    const record = await log.append(event(1));
+
+    expect(await store.listAudit(0, 10)).toEqual([JSON.stringify(record)]);
+  });
+
+  it('refuses the reserved checkpoint type and secret evidence', async () => {
+    const log = makeLog();
+
+    await expect(log.append(event(1, { type: CHECKPOINT_TYPE }))).rejects.toThrow(TypeError);
+    await expect(log.append(event(1, { evidence: { nonce: 'abc' } }))).rejects.toThrow(TypeError);
+    expect(await store.getAuditHead()).toMatchObject({ seq: 0 });
+  });
+
+  it('writes one gap-free chain from 50 concurrent appends across two instances', async () => {
+    let conflicts = 0;
+    const counting: AuditStore = {
+      getAuditHead: () => store.getAuditHead(),
+      appendAudit: async (params) => (await store.appendAudit(params)) || (conflicts++, false),
+      listAudit: (after, limit) => store.listAudit(after, limit),
+    };
+    const a = makeLog({ checkpointEvery: 1000 }, counting);
+    const b = makeLog({ checkpointEvery: 1000 }, counting);
+
+    const written = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? a : b).append(event(i))),
+    );
+
+    const records = await allRecords(a);
+    expect(records.map((r) => r.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(new Set(written.map((r) => r.seq)).size).toBe(50);
+    expect(conflicts).toBeGreaterThan(0);
+    expect(verifyAuditRecords(records, key.publicKeyPem, { startSeq: 1 })).toMatchObject({
+      ok: true,
+      count: 50,
+    });
+  });
+
+  it('writes a signed checkpoint after every 100 records', async () => {
+    const log = makeLog();
+
+    for (let i = 1; i <= 250; i++) await log.append(event(i));
+
+    const records = await allRecords(log);
+    const checkpoints = records.filter((r) => r.type === CHECKPOINT_TYPE);
+    expect(checkpoints.map((r) => r.seq)).toEqual([101, 202]);
+    expect(checkpoints[0]).toMatchObject({
+      actor: null,
+      subject: null,
+      outcome: 'success',
+      reason: null,
+      evidence: { through_seq: 100, through_hash: records[99].hash, key_id: key.keyId },
+    });
+    expect(verifyAuditRecords(records, key.publicKeyPem, { startSeq: 1 })).toMatchObject({
+      ok: true,
+      count: 252,
+      checkpoints: 2,
+    });
+  });
+
+  it('names the checkpoint actor from the options', async () => {
+    const log = makeLog({ checkpointEvery: 2, checkpointActor: 'spiffe://zen.test/cp/r1' });
+
+    await log.append(event(1));
+    await log.append(event(2));
+
+    const [, , checkpoint] = await allRecords(log);
+    expect(checkpoint).toMatchObject({ type: CHECKPOINT_TYPE, actor: 'spiffe://zen.test/cp/r1' });
+  });
+
+  it('writes a checkpoint once 60 s have passed with records since the last one', async () => {
+    const log = makeLog();
+    await log.append(event(1));
+
+    clock.advanceSeconds(59);
+    const early = await log.checkpointIfDue();
+    clock.advanceSeconds(1);
+    const due = await log.checkpointIfDue();
+    clock.advanceSeconds(60);
+    const idle = await log.checkpointIfDue();
+
+    expect(early).toBeNull();
+    expect(due).toMatchObject({ seq: 2, type: CHECKPOINT_TYPE, evidence: { through_seq: 1 } });
+    expect(idle).toBeNull();
+    expect(await store.getAuditHead()).toMatchObject({ seq: 2 });
+  });
+
+  it('writes no timed checkpoint into an empty log', async () => {
+    const log = makeLog();
+
+    clock.advanceSeconds(600);
+
+    expect(await log.checkpointIfDue()).toBeNull();
+    expect(await store.getAuditHead()).toMatchObject({ seq: 0 });
+  });
+
+  it('restarts the 60 s period after a count checkpoint', async () => {
+    const log = makeLog({ checkpointEvery: 3 });
+    clock.advanceSeconds(50);
+    for (let i = 1; i <= 4; i++) await log.append(event(i));
+
+    clock.advanceSeconds(30);
+    const early = await log.checkpointIfDue();
+    clock.advanceSeconds(30);
+    const due = await log.checkpointIfDue();
+
+    expect(early).toBeNull();
+    expect(due).toMatchObject({ seq: 6, evidence: { through_seq: 5 } });
+  });
+
+  it('closes with a final checkpoint over records no checkpoint covers', async () => {
+    const log = makeLog();
+    await log.append(event(1));
+    await log.append(event(2));
+
+    await log.close();
+
+    const records = await allRecords(log);
+    expect(records.map((r) => r.type)).toEqual([
+      'enrollment.accepted',
+      'enrollment.accepted',
+      CHECKPOINT_TYPE,
+    ]);
+  });
+
+  it('pages the log with nextAfter and caps the limit at 1000', async () => {
+    const log = makeLog({ checkpointEvery: 5000 });
+    for (let i = 1; i <= 1205; i++) await log.append(event(i));
+
+    const first = await log.list(0, 5000);
+    const second = await log.list(first.nextAfter ?? -1, 1000);
+    const small = await log.list(1200, 5);
+    const past = await log.list(1205, 10);
+
+    expect(first.records).toHaveLength(1000);
+    expect(first.nextAfter).toBe(1000);
+    expect(second.records.map((r) => r.seq)).toEqual(
+      Array.from({ length: 205 }, (_, i) => 1001 + i),
+    );
+    expect(second.nextAfter).toBeNull();
+    expect(small).toMatchObject({ nextAfter: null });
+    expect(small.records.map((r) => r.seq)).toEqual([1201, 1202, 1203, 1204, 1205]);
+    expect(past).toEqual({ records: [], nextAfter: null });
+  });
+
+  it('gives up with audit_append_failed when the head keeps moving', async () => {
+    const contested: AuditStore = {
+      getAuditHead: () => store.getAuditHead(),
+      appendAudit: async () => false,
+      listAudit: (after, limit) => store.listAudit(after, limit),
+    };
+    const log = makeLog({ maxAttempts: 3 }, contested);
+
+    const failure = log.append(event(1));
+
+    await expect(failure).rejects.toMatchObject({ code: 'audit_append_failed', attempts: 3 });
+    expect(logs.lines).toContainEqual(
+      expect.objectContaining({ level: 'error', message: 'audit append failed' }),
+    );
+  });
+
+  it('rejects with audit_record_malformed when the store holds a broken record', async () => {
+    await store.appendAudit({ seq: 1, prevHash: '0'.repeat(64), hash: 'a'.repeat(64), json: '{}' });
+    const log = makeLog();
+
+    await expect(log.list(0, 10)).rejects.toMatchObject({ code: 'audit_record_malformed' });
+  });
+
+  it('keeps appending after a checkpoint signature fails, and logs the failure', async () => {
+    const broken: Signer = {
+      ...fakeSigner(key),
+      sign: async () => Promise.reject(new Error('hsm')),
+    };
+    const log = new AuditLog(store, broken, clock, logs.logger, { checkpointEvery: 1 });
+
+    const record = await log.append(event(1));
+
+    expect(record.seq).toBe(1);
+    expect(await store.getAuditHead()).toMatchObject({ seq: 1 });
+    expect(logs.lines).toContainEqual(
+      expect.objectContaining({ level: 'error', message: 'audit checkpoint failed' }),
+    );
+  });
+});
