@@ -1,0 +1,2 @@
+export { FakeClock } from './lib/fake-clock';
+export { SeededRandom } from './lib/seeded-random';
