@@ -1,3 +1,9 @@
+// The log: appends, checkpoints and paging over the Store.
+export { AUDIT_LIST_MAX_LIMIT, AUDIT_LOG, AuditLog } from './lib/audit-log';
+export type { AuditPage, AuditStore } from './lib/audit-log';
+export { AUDIT_LOG_OPTIONS, AUDIT_SIGNER } from './lib/audit-log-options';
+export type { AuditLogOptions } from './lib/audit-log-options';
+
 // Records: the format and hash chain of PROTOCOL.md "Audit".
 export {
   AUDIT_RECORD_FIELDS,
@@ -23,6 +29,7 @@ export { isSecretEvidenceKey, normalizeEvidence } from './lib/evidence';
 export {
   CHECKPOINT_SIGNING_PREFIX,
   auditKeyId,
+  auditPublicKeyPem,
   buildCheckpointEvent,
   checkpointSigningString,
   verifyCheckpointSignature,

@@ -3,6 +3,7 @@ import { createHash, createPublicKey } from 'node:crypto';
 import { createTestAuditKey } from '../testing';
 import {
   auditKeyId,
+  auditPublicKeyPem,
   buildCheckpointEvent,
   checkpointSigningString,
   verifyCheckpointSignature,
@@ -57,5 +58,13 @@ describe('checkpoint', () => {
     expect(verifyCheckpointSignature(publicKey, 7, 'cd'.repeat(32), signature)).toBe(false);
     expect(verifyCheckpointSignature(publicKey, 7, hash, 'not base64!')).toBe(false);
     expect(verifyCheckpointSignature(publicKey, 7, hash, '')).toBe(false);
+  });
+
+  it('writes the audit key as SPKI PEM that verifies its signatures', () => {
+    const pem = auditPublicKeyPem(key.publicKeySpki);
+    const signature = key.signDer(Buffer.from(checkpointSigningString(1, hash))).toString('base64');
+
+    expect(pem).toBe(key.publicKeyPem);
+    expect(verifyCheckpointSignature(createPublicKey(pem), 1, hash, signature)).toBe(true);
   });
 });
