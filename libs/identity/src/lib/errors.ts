@@ -28,6 +28,7 @@ export type SvidErrorCode =
   | 'svid_leaf_is_ca'
   | 'svid_leaf_no_digital_signature'
   | 'svid_leaf_key_usage_not_critical'
+  | 'svid_leaf_ext_key_usage'
   | 'svid_leaf_key_cert_sign'
   | 'svid_leaf_crl_sign'
   | 'svid_signing_cert_not_ca'
