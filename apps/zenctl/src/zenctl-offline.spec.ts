@@ -5,7 +5,6 @@ import { join } from 'node:path';
 
 import type { AuditRecord } from '@zen/audit';
 import { buildAuditChain } from '@zen/audit/testing';
-import { loadCaFromDisk } from '@zen/ca';
 import { parsePemCertificates, toPemCertificates, trustBundleToPem } from '@zen/identity';
 
 import { runZenctl } from './testing/run-zenctl';
@@ -118,6 +117,7 @@ describe('bin/zenctl ca init, svid sign, verify and inspect', () => {
     const keys = filesUnder(caDir).filter((f) => readFileSync(f, 'utf8').includes('PRIVATE KEY'));
     expect(keys.length).toBeGreaterThanOrEqual(2);
     for (const key of keys) expect(statSync(key).mode & 0o777).toBe(0o600);
+    const { loadCaFromDisk } = await import('@zen/ca');
     const ca = await loadCaFromDisk(caDir);
     expect(ca.trustDomain).toBe(TD);
     writeFileSync(bundleFile, trustBundleToPem(ca.bundle));

@@ -1,6 +1,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import { verifyAuditRecords } from '@zen/audit';
 import type { AuditRecord } from '@zen/audit';
 
 import { CliError, invalidInput } from '../lib/errors';
@@ -119,7 +120,6 @@ export async function auditVerify(
     ? parseAuditJsonLines(await readTextFile(opts.file))
     : await fetchAllRecords(await connect());
   const keyPem = await loadAuditKey(opts, connect);
-  const { verifyAuditRecords } = await import('@zen/audit');
 
   let result: ReturnType<typeof verifyAuditRecords>;
   try {
