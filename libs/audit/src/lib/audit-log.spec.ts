@@ -1,41 +1,15 @@
+import { MemorySignerFactory } from '@zen/ca';
 import type { Signer } from '@zen/ca';
 import { FakeClock } from '@zen/config/testing';
-import type { Logger } from '@zen/logging';
+import { createCapturingLogger } from '@zen/logging/testing';
+import type { CapturingLogger } from '@zen/logging/testing';
 import { MemoryStore } from '@zen/store';
 
-import { createTestAuditKey, TestAuditKey } from '../testing';
 import { AuditLog, AuditStore } from './audit-log';
 import { AuditLogOptions } from './audit-log-options';
 import { AuditEvent, AuditRecord, CHECKPOINT_TYPE } from './audit-record';
+import { auditKeyId, auditPublicKeyPem } from './checkpoint';
 import { verifyAuditRecords } from './verify-audit-records';
-
-/** A Signer over an in-memory P-256 key. */
-function fakeSigner(key: TestAuditKey): Signer {
-  return {
-    algorithm: 'ES256',
-    publicKeySpki: () => key.publicKeySpki,
-    sign: async (data) => key.signDer(data),
-  };
-}
-
-/** A logger that keeps its lines, enough of winston's surface for the audit log. */
-function fakeLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
-  const lines: Record<string, unknown>[] = [];
-  const make = (base: Record<string, unknown>): unknown => {
-    const log = (level: string) => (message: string, meta?: Record<string, unknown>) =>
-      lines.push({ level, message, ...base, ...meta });
-
-    return {
-      child: (extra: Record<string, unknown>) => make({ ...base, ...extra }),
-      debug: log('debug'),
-      info: log('info'),
-      warn: log('warn'),
-      error: log('error'),
-    };
-  };
-
-  return { logger: make({}) as Logger, lines };
-}
 
 function event(n: number, overrides: Partial<AuditEvent> = {}): AuditEvent {
   return {
@@ -61,18 +35,25 @@ async function allRecords(log: AuditLog): Promise<AuditRecord[]> {
 }
 
 describe('AuditLog', () => {
-  const key = createTestAuditKey();
+  let signer: Signer;
+  const key = { publicKeyPem: '', keyId: '' };
   let store: MemoryStore;
   let clock: FakeClock;
-  let logs: ReturnType<typeof fakeLogger>;
+  let logs: CapturingLogger;
 
   const makeLog = (options?: AuditLogOptions, on: AuditStore = store) =>
-    new AuditLog(on, fakeSigner(key), clock, logs.logger, options);
+    new AuditLog(on, signer, clock, logs.logger, options);
+
+  beforeAll(async () => {
+    signer = await new MemorySignerFactory().create('audit/key');
+    key.publicKeyPem = auditPublicKeyPem(signer.publicKeySpki());
+    key.keyId = auditKeyId(signer.publicKeySpki());
+  });
 
   beforeEach(() => {
     store = new MemoryStore();
     clock = new FakeClock(Date.UTC(2025, 2, 1, 8, 0, 0));
-    logs = fakeLogger();
+    logs = createCapturingLogger('audit-spec');
   });
 
   it('appends record 1 after 64 zeros and links record 2 to it', async () => {
@@ -250,7 +231,7 @@ describe('AuditLog', () => {
     const failure = log.append(event(1));
 
     await expect(failure).rejects.toMatchObject({ code: 'audit_append_failed', attempts: 3 });
-    expect(logs.lines).toContainEqual(
+    expect(logs.lines()).toContainEqual(
       expect.objectContaining({ level: 'error', message: 'audit append failed' }),
     );
   });
@@ -264,8 +245,9 @@ describe('AuditLog', () => {
 
   it('keeps appending after a checkpoint signature fails, and logs the failure', async () => {
     const broken: Signer = {
-      ...fakeSigner(key),
-      sign: async () => Promise.reject(new Error('hsm')),
+      algorithm: signer.algorithm,
+      publicKeySpki: () => signer.publicKeySpki(),
+      sign: async () => Promise.reject(new Error('hsm unreachable')),
     };
     const log = new AuditLog(store, broken, clock, logs.logger, { checkpointEvery: 1 });
 
@@ -273,7 +255,7 @@ describe('AuditLog', () => {
 
     expect(record.seq).toBe(1);
     expect(await store.getAuditHead()).toMatchObject({ seq: 1 });
-    expect(logs.lines).toContainEqual(
+    expect(logs.lines()).toContainEqual(
       expect.objectContaining({ level: 'error', message: 'audit checkpoint failed' }),
     );
   });
