@@ -29,6 +29,13 @@ export type {
 export { MemoryStore } from './lib/memory-store';
 export type { MemoryStoreOptions } from './lib/memory-store';
 
+/**
+ * The shared store for several replicas (plugin `redis`): standalone, Sentinel or Cluster
+ * through one URL; every race decided by one Lua script; TTLs on every expiring record.
+ */
+export { RedisStore } from './lib/redis/redis-store';
+export type { RedisStoreOptions, StoreLogger } from './lib/redis/redis-store';
+
 /** Errors: `store_unavailable` (answer 503, retry later) and `store_failed`. */
 export { StoreError, StoreFailedError, StoreUnavailableError } from './lib/errors';
 export type { StoreErrorCode } from './lib/errors';

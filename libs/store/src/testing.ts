@@ -7,3 +7,9 @@
  * and that a store dump holds no secret. `factory` returns a fresh store, not yet started.
  */
 export { describeStoreContract } from './lib/store-contract';
+
+/**
+ * The Redis URL for specs (`REDIS_URL` or `redis://127.0.0.1:6379`); undefined only when it does
+ * not answer and `CI` is not `'true'`.
+ */
+export { redisTestUrl } from './lib/redis/redis-test-url';

@@ -23,7 +23,7 @@ export class StoreUnavailableError extends StoreError {
   }
 }
 
-/** The backing store answered with an error that retrying will not fix (wrong key type, bad script). */
+/** The backing store refused a command in a way retrying will not fix (wrong type, bad script). */
 export class StoreFailedError extends StoreError {
   readonly code = 'store_failed' as const;
 
