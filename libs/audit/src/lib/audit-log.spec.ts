@@ -1,12 +1,16 @@
+import { container } from 'tsyringe';
+
 import { MemorySignerFactory } from '@zen/ca';
 import type { Signer } from '@zen/ca';
+import { CLOCK } from '@zen/config';
 import { FakeClock } from '@zen/config/testing';
 import { createCapturingLogger } from '@zen/logging/testing';
 import type { CapturingLogger } from '@zen/logging/testing';
-import { MemoryStore } from '@zen/store';
+import { LOGGER } from '@zen/logging';
+import { MemoryStore, STORE } from '@zen/store';
 
-import { AuditLog, AuditStore } from './audit-log';
-import { AuditLogOptions } from './audit-log-options';
+import { AUDIT_LOG, AuditLog, AuditStore } from './audit-log';
+import { AUDIT_LOG_OPTIONS, AUDIT_SIGNER, AuditLogOptions } from './audit-log-options';
 import { AuditEvent, AuditRecord, CHECKPOINT_TYPE } from './audit-record';
 import { auditKeyId, auditPublicKeyPem } from './checkpoint';
 import { verifyAuditRecords } from './verify-audit-records';
@@ -258,5 +262,22 @@ describe('AuditLog', () => {
     expect(logs.lines()).toContainEqual(
       expect.objectContaining({ level: 'error', message: 'audit checkpoint failed' }),
     );
+  });
+
+  it('resolves from a container, with or without registered options', async () => {
+    const child = container.createChildContainer();
+    child.register(STORE, { useValue: store });
+    child.register(AUDIT_SIGNER, { useValue: signer });
+    child.register(CLOCK, { useValue: clock });
+    child.register(LOGGER, { useValue: logs.logger });
+    child.register(AUDIT_LOG, { useClass: AuditLog });
+    const configured = child.createChildContainer();
+    configured.register(AUDIT_LOG_OPTIONS, { useValue: { checkpointEvery: 2 } });
+
+    await child.resolve(AUDIT_LOG).append(event(1));
+    await configured.resolve(AUDIT_LOG).append(event(2));
+
+    const types = (await store.listAudit(0, 10)).map((json) => JSON.parse(json).type);
+    expect(types).toEqual(['enrollment.accepted', 'enrollment.accepted', CHECKPOINT_TYPE]);
   });
 });
