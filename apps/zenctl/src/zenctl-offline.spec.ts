@@ -317,7 +317,7 @@ describe('bin/zenctl ca init, svid sign, verify and inspect', () => {
     const run = await runZenctl(['svid', 'inspect', svidFile]);
 
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain(`spiffe id:   ${SPIFFE_ID}\n`);
+    expect(run.stdout).toContain(`spiffe id:  ${SPIFFE_ID}\n`);
     expect(run.stdout).toMatch(/^serial: +[0-9a-f]+$/m);
     expect(run.stdout).toMatch(/^not after: +\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/m);
     expect(run.stdout).toMatch(/^key type: +P-256$/m);

@@ -241,8 +241,9 @@ function normalizeSerial(hex: string): string {
   return hex.toLowerCase().replace(/^(00)+(?=.)/, '');
 }
 
-function distinguishedName(text: string): string {
-  return text.split('\n').filter(Boolean).join(', ');
+/** Node gives a DN one attribute per line, and undefined for an empty one. */
+function distinguishedName(text: string | undefined): string {
+  return (text ?? '').split('\n').filter(Boolean).join(', ');
 }
 
 function keyType(cert: X509Certificate): string {
