@@ -57,6 +57,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const view = toWireErrorView(err);
     const status = WIRE_STATUS[view.code];
     if (status >= 500) logServerError(logger, err, view.code, req.requestId);
+    else logRefusal(logger, err, view.code, req.requestId);
 
     // Too late for an error body: cut the connection so the client sees a failure.
     if (res.headersSent) {
@@ -93,6 +94,17 @@ function logServerError(logger: Logger, err: unknown, code: WireErrorCode, reque
     fields['error_type'] = typeof err;
   }
   logger.error(code === 'unavailable' ? 'request failed: unavailable' : 'request failed', fields);
+}
+
+/** The reason behind a 4xx (e.g. which SVID check failed), for troubleshooting at debug. */
+function logRefusal(logger: Logger, err: unknown, code: WireErrorCode, requestId: string) {
+  const reason = readProperty(readProperty(err, 'cause'), 'code');
+  if (typeof reason !== 'string') return;
+  logger.debug('request refused', {
+    [LOG_FIELDS.requestId]: requestId,
+    [LOG_FIELDS.code]: code,
+    reason: stripControl(reason),
+  });
 }
 
 function stackOf(err: Error): string | undefined {
