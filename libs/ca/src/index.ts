@@ -59,6 +59,29 @@ export type { IssueSvidParams, IssuedSvid, Issuer, SigningAuthority } from './li
 /** The roots of one trust domain, shaped like @zen/identity's TrustBundle. */
 export type { TrustBundle } from './lib/trust-bundle';
 
+// CA generations and rotation
+
+/**
+ * Owns the CA generations and their rotation prepared → active → old (PROTOCOL.md, Renewal
+ * and rotation); state is shared through a compare-and-set CaStateRepository so replicas
+ * converge. Throws CaStateError (`ca_state_invalid`, `ca_state_conflict`, `ca_signer_missing`,
+ * `ca_not_initialized`).
+ */
+export { CaManager } from './lib/ca-manager';
+/** Options, transitions and status of CaManager. Times in Unix seconds. */
+export type {
+  CaGenerationStatus,
+  CaManagerOptions,
+  CaStatus,
+  CaTransition,
+} from './lib/ca-manager';
+/** Generation states of the rotation state machine. */
+export type { CaGenerationState } from './lib/ca-state';
+/** Compare-and-set persistence port of the CA state (version 0 = absent). */
+export type { CaStateRepository, VersionedValue } from './lib/ca-state-repository';
+/** CaStateRepository in process memory, for one process and for tests. */
+export { MemoryCaStateRepository } from './lib/ca-state-repository';
+
 // Errors
 
 /** Error classes of this library; every one carries a stable `code`. */
