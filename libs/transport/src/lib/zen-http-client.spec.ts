@@ -8,6 +8,7 @@ import { createCapturingLogger } from '@zen/logging/testing';
 import { createApp, finishApp } from './create-app';
 import { TransportError } from './errors';
 import { HttpTransport } from './http-transport';
+import { requirePeer } from './require-peer';
 import { makeTestPki } from './testing/test-pki';
 import type { TestPki } from './testing/test-pki';
 import { startTestMtlsServer } from './testing/test-server';
@@ -46,6 +47,16 @@ describe('ZenHttpClient', () => {
     });
     app.get('/v1/text', (_req, res) => {
       res.type('text/plain').send('plain words');
+    });
+    app.get(
+      '/v1/whoami',
+      requirePeer({ trustDomain: 'zen.mesh', bundle: () => pki.bundle }),
+      (req, res) => {
+        res.json({ spiffeId: req.peer?.spiffeId });
+      },
+    );
+    app.get('/v1/hang', () => {
+      // Never answers: the client's timeout has to end the request.
     });
     finishApp(app, logger);
     server = await startTestMtlsServer(app, pki);
@@ -117,5 +128,23 @@ describe('ZenHttpClient', () => {
 
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ got: { k: 'v' } });
+  });
+
+  it('presents new credentials after updateCredentials', async () => {
+    const svid = await pki.issueSvid('spiffe://zen.mesh/zen-agent/rotated');
+    const client = server.client();
+    const before = await client.request('GET', '/v1/whoami');
+
+    client.updateCredentials({ certChainPem: svid.certChainPem, keyPem: svid.keyPem });
+    const after = await client.request('GET', '/v1/whoami');
+
+    expect(before.status).toBe(401);
+    expect(after.body).toEqual({ spiffeId: 'spiffe://zen.mesh/zen-agent/rotated' });
+  });
+
+  it('throws transport_timeout when no response arrives in time', async () => {
+    const client = server.client(undefined, undefined, { timeoutMs: 100 });
+
+    expect(await codeOf(client.request('GET', '/v1/hang'))).toBe('transport_timeout');
   });
 });
