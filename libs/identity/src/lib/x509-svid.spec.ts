@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { buildTestChain, corruptSignature, TestChain } from '../testing';
+import { parsePemCertificates } from './certificate-encoding';
 import { SvidError, SvidErrorCode } from './errors';
 import { createTrustBundle } from './trust-bundle';
 import { verifyX509Svid, VerifyX509SvidParams } from './x509-svid';
@@ -349,5 +353,33 @@ describe('verifyX509Svid refusals', () => {
     const params = await chainCase({ root: { pathLength: 1 } })();
 
     expect(codeOf(params)).toBe('accepted');
+  });
+});
+
+describe('verifyX509Svid with OpenSSL-made certificates', () => {
+  const AT_MS = Date.UTC(2030, 0, 1);
+  const load = (name: string) =>
+    parsePemCertificates(readFileSync(join(__dirname, 'fixtures', name), 'utf8'))[0];
+  const bundle = () =>
+    createTrustBundle({ trustDomain: 'fixture.test', roots: [load('openssl-root.pem')] });
+
+  it('accepts a chain OpenSSL verifies with -x509_strict', () => {
+    const chain = [load('openssl-leaf.pem'), load('openssl-intermediate.pem')];
+
+    const result = verifyX509Svid({ chain, bundle: bundle(), atMs: AT_MS });
+
+    expect(result.spiffeId.uri).toBe('spiffe://fixture.test/svc/a');
+    expect(result.serial).toBe('0c');
+  });
+
+  it('refuses an intermediate with CA true but no keyCertSign', () => {
+    const chain = [
+      load('openssl-leaf-under-no-key-cert-sign.pem'),
+      load('openssl-intermediate-no-key-cert-sign.pem'),
+    ];
+
+    const result = codeOf({ chain, bundle: bundle(), atMs: AT_MS });
+
+    expect(result).toBe('svid_signing_cert_no_key_cert_sign');
   });
 });
