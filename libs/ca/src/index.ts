@@ -82,6 +82,23 @@ export type { CaStateRepository, VersionedValue } from './lib/ca-state-repositor
 /** CaStateRepository in process memory, for one process and for tests. */
 export { MemoryCaStateRepository } from './lib/ca-state-repository';
 
+// Offline CA on disk (zenctl)
+
+/**
+ * Creates an offline CA folder: root.pem, intermediate.pem, bundle.pem and 0600 PKCS#8 keys
+ * (default lifetime one year). Throws CaStateError `ca_disk_exists`.
+ */
+export { createCaOnDisk } from './lib/disk-ca';
+/**
+ * Loads an offline CA folder as an Issuer plus its bundle and trust domain. Throws CaStateError
+ * `ca_disk_invalid` / `ca_signer_missing` or SignerError `signer_key_insecure`.
+ */
+export { loadCaFromDisk } from './lib/disk-ca';
+/** File names and default lifetime of an offline CA folder. */
+export { DEFAULT_DISK_CA_TTL_SECONDS, DISK_CA_FILES } from './lib/disk-ca';
+/** Options of createCaOnDisk and the result of loadCaFromDisk. */
+export type { CreateCaOnDiskOptions, DiskCa } from './lib/disk-ca';
+
 // Errors
 
 /** Error classes of this library; every one carries a stable `code`. */

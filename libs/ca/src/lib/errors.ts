@@ -61,7 +61,8 @@ export type CaStateErrorCode =
   | 'ca_state_conflict'
   | 'ca_signer_missing'
   | 'ca_not_initialized'
-  | 'ca_disk_invalid';
+  | 'ca_disk_invalid'
+  | 'ca_disk_exists';
 
 /** The persisted CA state (store or disk) is unusable, contended, or its keys are missing. */
 export class CaStateError extends CaError {
