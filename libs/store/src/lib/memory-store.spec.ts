@@ -1,6 +1,7 @@
 import { describeStoreContract } from '../testing';
 import { MemoryStore } from './memory-store';
 import type { TokenRecord } from './records';
+import { makeToken } from './store-contract';
 
 describeStoreContract('MemoryStore', async () => new MemoryStore());
 
@@ -8,19 +9,7 @@ const START_MS = 1_700_000_000_000;
 const START = START_MS / 1000;
 
 function token(expiresAt: number): TokenRecord {
-  return {
-    tokenId: 'a1b2c3d4e5f60718',
-    component: 'zen-agent',
-    name: 'node-1',
-    spiffeId: 'spiffe://zen.mesh/zen-agent/node-1',
-    createdAt: START,
-    expiresAt,
-    state: 'unused',
-    failedMacs: 0,
-    locked: false,
-    enrollmentId: null,
-    createdBy: null,
-  };
+  return makeToken(START, { tokenId: 'a1b2c3d4e5f60718', expiresAt });
 }
 
 describe('MemoryStore', () => {

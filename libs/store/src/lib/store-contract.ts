@@ -22,7 +22,8 @@ function hex(bytes: number): string {
   return randomBytes(bytes).toString('hex');
 }
 
-function makeToken(now: number, overrides: Partial<TokenRecord> = {}): TokenRecord {
+/** A fresh unused token for one agent, made at `now`. */
+export function makeToken(now: number, overrides: Partial<TokenRecord> = {}): TokenRecord {
   const name = `agent-${hex(3)}`;
 
   return {
@@ -41,12 +42,14 @@ function makeToken(now: number, overrides: Partial<TokenRecord> = {}): TokenReco
   };
 }
 
-interface ClaimParts {
+/** The records a claim stores. */
+export interface ClaimParts {
   enrollment: EnrollmentRecord;
   hmacKey: HmacKeyRecord;
 }
 
-function makeClaim(token: TokenRecord, now: number, publicKeySha256 = hex(32)): ClaimParts {
+/** A pending enrollment and its wrapped HMAC key record for `token`. */
+export function makeClaim(token: TokenRecord, now: number, publicKeySha256 = hex(32)): ClaimParts {
   const enrollmentId = hex(16);
   const hmacKeyId = hex(8);
   const enrollment: EnrollmentRecord = {

@@ -6,7 +6,8 @@ import { createServer } from 'node:net';
 import Redis from 'ioredis';
 
 import { describeStoreContract, redisTestUrl } from '../../testing';
-import type { EnrollmentRecord, TokenRecord } from '../records';
+import type { ClaimTokenParams, TokenRecord } from '../records';
+import { makeClaim, makeToken as token } from '../store-contract';
 import { RedisStore, type RedisStoreOptions } from './redis-store';
 
 const url = redisTestUrl();
@@ -19,51 +20,8 @@ function options(extra: Partial<RedisStoreOptions> = {}): RedisStoreOptions {
   return { url: url as string, keyPrefix: `zen:{test-${run}-${stores}}:`, ...extra };
 }
 
-function token(now: number, overrides: Partial<TokenRecord> = {}): TokenRecord {
-  return {
-    tokenId: randomBytes(8).toString('hex'),
-    component: 'zen-agent',
-    name: 'node-1',
-    spiffeId: 'spiffe://zen.mesh/zen-agent/node-1',
-    createdAt: now,
-    expiresAt: now + 3600,
-    state: 'unused',
-    failedMacs: 0,
-    locked: false,
-    enrollmentId: null,
-    createdBy: null,
-    ...overrides,
-  };
-}
-
-function claimParts(t: TokenRecord, now: number, publicKeySha256: string) {
-  const enrollmentId = randomBytes(16).toString('hex');
-  const hmacKeyId = randomBytes(8).toString('hex');
-  const enrollment: EnrollmentRecord = {
-    enrollmentId,
-    tokenId: t.tokenId,
-    spiffeId: t.spiffeId,
-    component: t.component,
-    name: t.name,
-    publicKeySha256,
-    hmacKeyId,
-    status: 'pending',
-    createdAt: now,
-    confirmBy: now + 600,
-    confirmedAt: null,
-    lastSerial: null,
-    lastExpiresAt: null,
-  };
-  const hmacKey = {
-    hmacKeyId,
-    spiffeId: t.spiffeId,
-    enrollmentId,
-    wrappedKey: randomBytes(60).toString('base64'),
-    createdAt: now,
-    expiresAt: now + 7200,
-  };
-
-  return { tokenId: t.tokenId, nowSeconds: now, enrollment, hmacKey };
+function claimParts(t: TokenRecord, now: number, publicKeySha256: string): ClaimTokenParams {
+  return { tokenId: t.tokenId, nowSeconds: now, ...makeClaim(t, now, publicKeySha256) };
 }
 
 async function freePort(): Promise<number> {
@@ -114,6 +72,16 @@ async function eventually(check: () => Promise<void>, attempts = 100): Promise<v
 }
 
 if (url) {
+  // Under CI the URL is used even when the probe found nothing: fail once, fast, and loudly.
+  beforeAll(async () => {
+    const probe = new RedisStore({ url, connectTimeoutMs: 3000 });
+    try {
+      await probe.start();
+    } finally {
+      await probe.close();
+    }
+  });
+
   afterAll(async () => {
     const admin = new Redis(url);
     const keys: string[] = [];

@@ -10,6 +10,7 @@ import {
   type AppendAuditParams,
   type AuditHead,
   type CaStateRecord,
+  type ClaimDeniedReason,
   type ClaimTokenParams,
   type ClaimTokenResult,
   type ConfirmEnrollmentResult,
@@ -136,7 +137,8 @@ export class RedisStore implements Store {
 
   async putToken(token: TokenRecord): Promise<void> {
     const key = this.keys.token(token.tokenId);
-    await this.call(() => this.client.set(key, JSON.stringify(token), 'EXAT', token.expiresAt));
+    const json = JSON.stringify(token);
+    await this.call(() => this.client.set(key, json, 'EXAT', seconds(token.expiresAt)));
   }
 
   async getToken(tokenId: string): Promise<TokenRecord | null> {
@@ -180,10 +182,7 @@ export class RedisStore implements Store {
       return { kind, token: JSON.parse(first), enrollment: JSON.parse(second) };
     }
 
-    return {
-      kind: 'denied',
-      reason: first as Extract<ClaimTokenResult, { kind: 'denied' }>['reason'],
-    };
+    return { kind: 'denied', reason: first as ClaimDeniedReason };
   }
 
   async confirmEnrollment(
@@ -242,7 +241,8 @@ export class RedisStore implements Store {
 
   async putNonce(nonce: string, record: NonceRecord): Promise<void> {
     const key = this.keys.nonce(storedKeyOf(nonce));
-    await this.call(() => this.client.set(key, JSON.stringify(record), 'EXAT', record.expiresAt));
+    const json = JSON.stringify(record);
+    await this.call(() => this.client.set(key, json, 'EXAT', seconds(record.expiresAt)));
   }
 
   async consumeNonce(nonce: string): Promise<NonceRecord | null> {
