@@ -56,8 +56,6 @@ export type { GenerateKeyAndCsrOptions, GeneratedKeyType, KeyAndCsr } from './li
 export { CertificateIssuer } from './lib/issuer';
 /** The narrow issuance interface and its input and output. Times in Unix seconds. */
 export type { IssueSvidParams, IssuedSvid, Issuer, SigningAuthority } from './lib/issuer';
-/** The roots of one trust domain, shaped like @zen/identity's TrustBundle. */
-export type { TrustBundle } from './lib/trust-bundle';
 
 // CA generations and rotation
 

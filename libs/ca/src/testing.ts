@@ -3,8 +3,9 @@ import { CertificateIssuer, type IssuedSvid, type Issuer } from './lib/issuer';
 import { generateKeyAndCsr, type GeneratedKeyType, type KeyAndCsr } from './lib/key-and-csr';
 import { MemorySignerFactory } from './lib/signer/memory-signer';
 import type { SigningAlgorithm } from './lib/signer/signer';
-import type { TrustBundle } from './lib/trust-bundle';
 import { writePem } from './lib/x509/pem';
+
+import type { TrustBundle } from '@zen/identity';
 
 export { describeSignerContract } from './lib/signer/signer-contract';
 

@@ -5,7 +5,7 @@ import { MemoryCaStateRepository, type CaStateRepository } from './ca-state-repo
 import { generateKeyAndCsr } from './key-and-csr';
 import { MemorySignerFactory } from './signer/memory-signer';
 import type { SignerFactory } from './signer/signer';
-import { readPemCertificates } from './x509/pem';
+import { parsePemCertificates } from '@zen/identity';
 
 const T0 = 1_800_000_000;
 const CA_TTL = 6000;
@@ -44,7 +44,7 @@ async function issuingIntermediateSha(manager: CaManager, now: number): Promise<
     nowSeconds: now,
   });
 
-  return sha256(readPemCertificates(svid.chainPem)[1]);
+  return sha256(parsePemCertificates(svid.chainPem)[1]);
 }
 
 function rootShas(manager: CaManager): string[] {
@@ -307,6 +307,35 @@ describe('CaManager replicas on one repository', () => {
     ).rejects.toMatchObject({
       code: 'ca_state_invalid',
     });
+  });
+
+  it('refuses state whose certificates do not parse', async () => {
+    const pem = '-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n';
+    const repo = new MemoryCaStateRepository();
+    await repo.save(
+      0,
+      JSON.stringify({
+        format: 1,
+        trustDomain: 'zen.mesh',
+        sequence: 1,
+        generations: [
+          {
+            id: 'g1-x',
+            state: 'active',
+            rootPem: pem,
+            intermediatePem: pem,
+            rootKey: 'ca/g1-x/root',
+            intermediateKey: 'ca/g1-x/intermediate',
+            notBefore: T0,
+            notAfter: T0 + CA_TTL,
+          },
+        ],
+      }),
+    );
+
+    await expect(
+      makeManager(repo, new MemorySignerFactory(), { now: T0 }).init(),
+    ).rejects.toMatchObject({ code: 'ca_state_invalid' });
   });
 
   it('refuses state that is not valid JSON', async () => {

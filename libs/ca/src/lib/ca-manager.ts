@@ -1,4 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+
+import { certificateSha256, parsePemCertificates } from '@zen/identity';
+import type { TrustBundle } from '@zen/identity';
 
 import { createCaGeneration } from './ca-generation';
 import { decideCaSchedule } from './ca-schedule';
@@ -13,8 +16,8 @@ import type { CaStateRepository, VersionedValue } from './ca-state-repository';
 import { CaStateError } from './errors';
 import { CertificateIssuer, type IssueSvidParams, type IssuedSvid, type Issuer } from './issuer';
 import type { Signer, SignerFactory } from './signer/signer';
-import type { TrustBundle } from './trust-bundle';
-import { readPemCertificates, writePem } from './x509/pem';
+import { readCertificateParts } from './x509/certificate-reader';
+import { writePem } from './x509/pem';
 
 /** Options of {@link CaManager}. */
 export interface CaManagerOptions {
@@ -140,8 +143,8 @@ export class CaManager {
         state: g.record.state,
         notBefore: g.record.notBefore,
         notAfter: g.record.notAfter,
-        rootSha256: sha256hex(g.rootDer),
-        intermediateSha256: sha256hex(g.intermediateDer),
+        rootSha256: certificateSha256(g.rootDer),
+        intermediateSha256: certificateSha256(g.intermediateDer),
       })),
     };
   }
@@ -285,21 +288,18 @@ export class CaManager {
   async #adopt(loaded: VersionedValue): Promise<void> {
     const state = this.#parse(loaded.value);
     const generations = state.generations
-      .map((record) => ({
-        record,
-        rootDer: readPemCertificates(record.rootPem)[0],
-        intermediateDer: readPemCertificates(record.intermediatePem)[0],
-      }))
+      .map((record) => loadGeneration(record))
       .sort((a, b) => STATE_ORDER[a.record.state] - STATE_ORDER[b.record.state]);
     const active = generations.find((g) => g.record.state === 'active');
+    const keepIssuer = active?.record.id === this.#activeIssuerId && this.#activeIssuer !== null;
+    const issuer = keepIssuer ? this.#activeIssuer : active ? await this.#issuerFor(active) : null;
 
+    // Everything is computed before anything is replaced, so a failure leaves the old state.
     this.#current = loaded;
     this.#state = state;
     this.#generations = generations;
-    if (active?.record.id !== this.#activeIssuerId || !this.#activeIssuer) {
-      this.#activeIssuer = active ? await this.#issuerFor(active) : null;
-      this.#activeIssuerId = active?.record.id ?? null;
-    }
+    this.#activeIssuer = issuer;
+    this.#activeIssuerId = active?.record.id ?? null;
   }
 
   async #issuerFor(generation: LoadedGeneration): Promise<CertificateIssuer | null> {
@@ -344,6 +344,21 @@ export class CaManager {
   }
 }
 
-function sha256hex(der: Buffer): string {
-  return createHash('sha256').update(der).digest('hex');
+function loadGeneration(record: CaGenerationRecord): LoadedGeneration {
+  try {
+    const [rootDer] = parsePemCertificates(record.rootPem);
+    const [intermediateDer] = parsePemCertificates(record.intermediatePem);
+    readCertificateParts(rootDer);
+    readCertificateParts(intermediateDer);
+
+    return { record, rootDer, intermediateDer };
+  } catch (error) {
+    throw new CaStateError(
+      'ca_state_invalid',
+      `ca generation ${record.id} holds bad certificates`,
+      {
+        cause: error,
+      },
+    );
+  }
 }

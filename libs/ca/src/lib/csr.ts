@@ -1,8 +1,10 @@
-import { createHash, verify, type KeyObject } from 'node:crypto';
+import { verify, type KeyObject } from 'node:crypto';
 
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { CertificationRequest } from '@peculiar/asn1-csr';
 import { Extensions, SubjectAlternativeName, id_ce_subjectAltName } from '@peculiar/asn1-x509';
+
+import { sha256hex } from '@zen/hmac';
 
 import { CsrError } from './errors';
 import { DER_TAG, readDerChildren, readDerElement } from './x509/der';
@@ -93,7 +95,7 @@ export function parseCsrDer(der: Buffer): ParsedCsr {
   const parsed: ParsedCsr = {
     der,
     publicKeySpki: spki,
-    publicKeySha256: createHash('sha256').update(spki).digest('hex'),
+    publicKeySha256: sha256hex(spki),
     keyType: key?.keyType ?? 'other-unknown',
     uriSans: requestedUriSans(request),
   };

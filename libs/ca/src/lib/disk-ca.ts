@@ -2,16 +2,16 @@ import { X509Certificate } from 'node:crypto';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { parseSpiffeId, parseTrustDomain } from '@zen/identity';
+import { parsePemCertificates, parseSpiffeId, parseTrustDomain } from '@zen/identity';
+import type { TrustBundle } from '@zen/identity';
 
 import { createCaGeneration } from './ca-generation';
 import { CaStateError } from './errors';
 import { CertificateIssuer, type Issuer } from './issuer';
 import { FileSignerFactory } from './signer/file-signer';
 import type { SigningAlgorithm } from './signer/signer';
-import type { TrustBundle } from './trust-bundle';
 import { readCertificateParts } from './x509/certificate-reader';
-import { readPemCertificates, writePem } from './x509/pem';
+import { writePem } from './x509/pem';
 
 /** File names of an offline CA folder. Keys are `<name>.key.pem` (FileSignerFactory). */
 export const DISK_CA_FILES = {
@@ -160,7 +160,7 @@ function onlyCertificate(pem: string, file: string): Buffer {
 
 function readPemCertificatesSafely(pem: string): Buffer[] {
   try {
-    return readPemCertificates(pem);
+    return parsePemCertificates(pem);
   } catch {
     return [];
   }

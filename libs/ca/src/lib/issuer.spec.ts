@@ -3,7 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { makeTestCa, type TestCa } from '../testing';
 import { generateKeyAndCsr } from './key-and-csr';
 import { readBack, USAGE } from './spec-support';
-import { readPemCertificates } from './x509/pem';
+import { parsePemCertificates } from '@zen/identity';
 
 const NOW = 1_800_000_000;
 const ID = 'spiffe://zen.mesh/zen-agent/node-1';
@@ -94,7 +94,7 @@ describe('CertificateIssuer', () => {
   it('reports serial, hashes and a chain of leaf then intermediate', async () => {
     const svid = await issue();
 
-    const chain = readPemCertificates(svid.chainPem);
+    const chain = parsePemCertificates(svid.chainPem);
     expect(chain).toHaveLength(2);
     expect(chain[0].equals(svid.leafDer)).toBe(true);
     expect(chain[1].equals(ca.intermediateDer)).toBe(true);

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
-
-import { isRootSpiffeId, parseSpiffeId } from '@zen/identity';
+import { certificateSha256, isRootSpiffeId, parseSpiffeId, toPemCertificates } from '@zen/identity';
+import { sha256hex } from '@zen/hmac';
 
 import { CaStateError, IssueError } from './errors';
 import type { Signer } from './signer/signer';
@@ -16,7 +15,7 @@ import {
   type CertificateExtension,
 } from './x509/extensions';
 import { EMPTY_NAME } from './x509/names';
-import { writePem, writePemCertificates } from './x509/pem';
+import { writePem } from './x509/pem';
 import { inspectPublicKey, isAllowedKeyType, type PublicKeyInfo } from './x509/public-key';
 import { randomSerial, serialHex } from './x509/serial';
 
@@ -94,7 +93,7 @@ export class CertificateIssuer implements Issuer {
     this.#authority = authority;
     this.#parts = parts;
     this.#keyIdentifier = parts.keyIdentifier;
-    this.#chainPem = writePemCertificates(authority.chain);
+    this.#chainPem = toPemCertificates(authority.chain);
     this.#fixedExtensions = [basicConstraints(false), tlsExtendedKeyUsage()];
   }
 
@@ -141,7 +140,7 @@ export class CertificateIssuer implements Issuer {
       leafDer,
       chainPem: writePem('CERTIFICATE', leafDer) + this.#chainPem,
       serial: serialHex(serial),
-      certSha256: sha256hex(leafDer),
+      certSha256: certificateSha256(leafDer),
       notBefore,
       notAfter,
       publicKeySha256: sha256hex(params.publicKeySpki),
@@ -200,8 +199,4 @@ function altNames(spiffeId: string, params: IssueSvidParams): CertificateExtensi
   } catch (error) {
     throw new IssueError('issue_request_invalid', 'a DNS or IP SAN is not valid', { cause: error });
   }
-}
-
-function sha256hex(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
 }

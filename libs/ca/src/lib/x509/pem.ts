@@ -28,15 +28,3 @@ export function writePem(label: string, der: Buffer): string {
 
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
-
-/** DER of every CERTIFICATE block of `pem`, in order. */
-export function readPemCertificates(pem: string): Buffer[] {
-  return readPemBlocks(pem)
-    .filter((block) => block.label === 'CERTIFICATE')
-    .map((block) => block.der);
-}
-
-/** Concatenated CERTIFICATE PEM blocks. */
-export function writePemCertificates(ders: Buffer[]): string {
-  return ders.map((der) => writePem('CERTIFICATE', der)).join('');
-}
