@@ -59,20 +59,31 @@ async function main(): Promise<void> {
     process.exit(2);
   }
 
-  const logger = createLogger({ component: 'control-plane', instance: config.name, level: config.logLevel });
+  const logger = createLogger({
+    component: 'control-plane',
+    instance: config.name,
+    level: config.logLevel,
+  });
   const c = buildContainer(config, { logger });
   const controlPlane = c.resolve(ControlPlane);
   installShutdown(controlPlane, logger);
 
   const address = await controlPlane.start();
-  logger.info('listening', { address: `${address.host}:${address.port}`, trust_domain: config.trustDomain, store: config.store });
+  logger.info('listening', {
+    address: `${address.host}:${address.port}`,
+    trust_domain: config.trustDomain,
+    store: config.store,
+  });
   process.stdout.write(
     `control-plane ready on https://${address.host}:${address.port} ` +
       `(trust domain ${config.trustDomain}, store ${config.store})\n`,
   );
 }
 
-function installShutdown(controlPlane: ControlPlane, logger: ReturnType<typeof createLogger>): void {
+function installShutdown(
+  controlPlane: ControlPlane,
+  logger: ReturnType<typeof createLogger>,
+): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -99,6 +110,8 @@ function flushAndExit(logger: ReturnType<typeof createLogger>, code: number): vo
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`control-plane: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(
+    `control-plane: failed to start: ${err instanceof Error ? err.message : String(err)}\n`,
+  );
   process.exit(1);
 });

@@ -108,7 +108,9 @@ export class CaScheduler {
   // One step at a time: a slow store must not let ticks and refreshes interleave.
   private serialize(step: () => Promise<void>): Promise<void> {
     const next = this.running.then(step).catch((err: unknown) => {
-      this.logger.error('ca schedule step failed', { error: err instanceof Error ? err.message : 'unknown' });
+      this.logger.error('ca schedule step failed', {
+        error: err instanceof Error ? err.message : 'unknown',
+      });
     });
     this.running = next;
 

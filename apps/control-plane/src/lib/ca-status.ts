@@ -16,7 +16,7 @@ export function describeCa(ca: CaManager, trustDomain: string) {
 
   return {
     trust_domain: trustDomain,
-    bundle_sequence: status.bundleSequence,
+    bundle_sequence: status.sequence,
     generations: status.generations.map((g) => ({
       id: g.id,
       state: g.state,
@@ -52,10 +52,10 @@ export function updateCaGauges(ca: CaManager, metrics: Metrics): void {
   for (const generation of status.generations) {
     metrics.caSlotState.set({ generation: generation.id, state: generation.state }, 1);
   }
-  metrics.bundleSequence.set(status.bundleSequence);
+  metrics.bundleSequence.set(status.sequence);
 }
 
 /** True when a generation is active, so the CA can issue. */
 export function hasActiveCa(ca: CaManager): boolean {
-  return ca.status().generations.some((g) => g.state === 'active');
+  return ca.status().activeGenerationId !== null;
 }

@@ -53,7 +53,9 @@ export class ControlPlane {
     await this.credentials.ensureAdmin();
     this.audit.start();
 
-    const serving = await this.scheduler.initialServing((next) => this.server?.updateCredentials(next));
+    const serving = await this.scheduler.initialServing((next) =>
+      this.server?.updateCredentials(next),
+    );
     this.server = createMtlsServer(this.http.build(), serving);
     const { host, port } = parseListen(this.config.listen);
     const address = await this.server.listen(port, host);
@@ -71,7 +73,7 @@ export class ControlPlane {
     await this.store.close();
   }
 
-  private async untilStoreAnswers(step: () => Promise<void>): Promise<void> {
+  private async untilStoreAnswers(step: () => Promise<unknown>): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
         await step();

@@ -76,9 +76,17 @@ export class EnrollmentService {
   bootstrapBundle(tokenId: string) {
     const bundle = this.ca.bundle();
     const bundlePem = trustBundleToPem(bundle);
-    const mac = hmacHex(this.tokens.enrollmentKey(tokenId), bundleMacString({ tokenId, bundlePem }));
+    const mac = hmacHex(
+      this.tokens.enrollmentKey(tokenId),
+      bundleMacString({ tokenId, bundlePem }),
+    );
 
-    return { trust_domain: bundle.trustDomain, bundle_pem: bundlePem, sequence: bundle.sequence, mac };
+    return {
+      trust_domain: bundle.trustDomain,
+      bundle_pem: bundlePem,
+      sequence: bundle.sequence,
+      mac,
+    };
   }
 
   /** A fresh nonce bound to the token id; issued for any well-formed id and never audited. */
@@ -207,7 +215,10 @@ export class EnrollmentService {
       resumed: result.kind === 'resumed',
     });
     await this.record('enrollment.accepted', 'success', null, claimed.spiffeId, evidence);
-    this.metrics.enrollments.inc({ outcome: result.kind === 'claimed' ? 'accepted' : 'resumed', reason: 'none' });
+    this.metrics.enrollments.inc({
+      outcome: result.kind === 'claimed' ? 'accepted' : 'resumed',
+      reason: 'none',
+    });
     this.logger.info('enrollment accepted', {
       [LOG_FIELDS.spiffeId]: claimed.spiffeId,
       [LOG_FIELDS.enrollmentId]: claimed.enrollmentId,
@@ -243,7 +254,8 @@ export class EnrollmentService {
 
   private async storedKey(enrollment: EnrollmentRecord): Promise<Buffer> {
     const record = await this.store.getHmacKey(enrollment.hmacKeyId);
-    if (!record) throw new Error(`hmac key ${enrollment.hmacKeyId} of a pending enrollment is missing`);
+    if (!record)
+      throw new Error(`hmac key ${enrollment.hmacKeyId} of a pending enrollment is missing`);
 
     return this.wrapper.unwrap(record.hmacKeyId, record.wrappedKey);
   }
@@ -263,7 +275,14 @@ export class EnrollmentService {
     subject: string | null,
     evidence: Evidence,
   ): Promise<void> {
-    await this.audit.append({ type, actor: null, subject, outcome, reason, evidence: { ...evidence } });
+    await this.audit.append({
+      type,
+      actor: null,
+      subject,
+      outcome,
+      reason,
+      evidence: { ...evidence },
+    });
   }
 }
 

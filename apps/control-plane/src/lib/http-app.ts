@@ -102,7 +102,10 @@ export class HttpApp {
     const record = await this.store.getHmacKey(keyId);
     if (!record || record.expiresAt <= nowSeconds(this.clock)) return null;
 
-    return { spiffeId: record.spiffeId, key: this.wrapper.unwrap(record.hmacKeyId, record.wrappedKey) };
+    return {
+      spiffeId: record.spiffeId,
+      key: this.wrapper.unwrap(record.hmacKeyId, record.wrappedKey),
+    };
   }
 
   private adminOnly(): RequestHandler {

@@ -7,7 +7,12 @@ import { inject, injectable } from 'tsyringe';
 import type { CaManager, IssuedSvid } from '@zen/ca';
 import { CLOCK, nowSeconds } from '@zen/config';
 import type { Clock } from '@zen/config';
-import { parsePemCertificates, spiffeIdFromParts, trustBundleToPem, verifyX509Svid } from '@zen/identity';
+import {
+  parsePemCertificates,
+  spiffeIdFromParts,
+  trustBundleToPem,
+  verifyX509Svid,
+} from '@zen/identity';
 import { LOGGER, LOG_FIELDS } from '@zen/logging';
 import type { Logger } from '@zen/logging';
 
@@ -72,7 +77,11 @@ export class LocalCredentials {
 
   /** Issues a fresh serving SVID (new key) from the active CA generation. */
   async issueServing(): Promise<ServingCredentials> {
-    const spiffeId = spiffeIdFromParts(this.config.trustDomain, 'control-plane', this.config.name).uri;
+    const spiffeId = spiffeIdFromParts(
+      this.config.trustDomain,
+      'control-plane',
+      this.config.name,
+    ).uri;
     const { svid, keyPem } = await this.issueWithFreshKey(spiffeId, this.config.svidTtl, {
       dnsNames: this.config.san.filter((name) => isIP(name) === 0),
       ipAddresses: this.config.san.filter((name) => isIP(name) !== 0),

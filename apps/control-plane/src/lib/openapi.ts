@@ -43,7 +43,8 @@ export function buildOpenApiDocument(routes: RouteSpec[], version: string) {
     info: {
       title: 'Zen Mesh control plane',
       version,
-      description: 'Enrollment, renewal, trust bundle, verifier keys and admin API (PROTOCOL.md v1).',
+      description:
+        'Enrollment, renewal, trust bundle, verifier keys and admin API (PROTOCOL.md v1).',
     },
   });
 }
@@ -51,7 +52,10 @@ export function buildOpenApiDocument(routes: RouteSpec[], version: string) {
 function toRouteConfig(route: RouteSpec): RouteConfig {
   const request: RouteConfig['request'] = {};
   if (route.request?.body) {
-    request.body = { required: true, content: { 'application/json': { schema: route.request.body } } };
+    request.body = {
+      required: true,
+      content: { 'application/json': { schema: route.request.body } },
+    };
   }
   if (route.request?.query) request.query = route.request.query;
   if (route.request?.params) request.params = route.request.params;

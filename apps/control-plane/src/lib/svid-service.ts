@@ -62,7 +62,8 @@ export class SvidService {
       csr_sha256: sha256hex(pemBlockDer(csrPem)),
       request_id: caller.requestId,
     };
-    const fail = (err: unknown) => this.refused('renew', caller.spiffeId, caller.spiffeId, evidence, err);
+    const fail = (err: unknown) =>
+      this.refused('renew', caller.spiffeId, caller.spiffeId, evidence, err);
 
     let enrollment: EnrollmentRecord;
     let csr: ParsedCsr;
@@ -84,7 +85,10 @@ export class SvidService {
     Object.assign(evidence, { new_serial: svid.serial, cert_sha256: svid.certSha256 });
     await this.succeeded('svid.renewed', caller.spiffeId, caller.spiffeId, evidence);
     this.metrics.renewals.inc({ operation: 'renew', outcome: 'success', reason: 'none' });
-    this.logger.info('svid renewed', { [LOG_FIELDS.spiffeId]: caller.spiffeId, [LOG_FIELDS.serial]: svid.serial });
+    this.logger.info('svid renewed', {
+      [LOG_FIELDS.spiffeId]: caller.spiffeId,
+      [LOG_FIELDS.serial]: svid.serial,
+    });
 
     return answer;
   }
@@ -115,7 +119,10 @@ export class SvidService {
       await this.policy.assertActive(found.enrollment);
       csr = checkCsr(body.csr, body.spiffe_id);
       if (csr.publicKeySha256 !== found.svid.publicKeySha256) {
-        throw new CsrRefusedError('csr_key_changed', 'the CSR key differs from the expired SVID key');
+        throw new CsrRefusedError(
+          'csr_key_changed',
+          'the CSR key differs from the expired SVID key',
+        );
       }
     } catch (err) {
       return fail(err);
@@ -130,7 +137,10 @@ export class SvidService {
     Object.assign(evidence, { new_serial: svid.serial, cert_sha256: svid.certSha256 });
     await this.succeeded('svid.recovered', body.spiffe_id, body.spiffe_id, evidence);
     this.metrics.renewals.inc({ operation: 'recover', outcome: 'success', reason: 'none' });
-    this.logger.info('svid recovered', { [LOG_FIELDS.spiffeId]: body.spiffe_id, [LOG_FIELDS.serial]: svid.serial });
+    this.logger.info('svid recovered', {
+      [LOG_FIELDS.spiffeId]: body.spiffe_id,
+      [LOG_FIELDS.serial]: svid.serial,
+    });
 
     return answer;
   }

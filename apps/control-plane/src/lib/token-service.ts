@@ -23,7 +23,9 @@ const TOKEN_KEY_LABEL = 'zen-token-v1\n';
 
 /** `K = HMAC-SHA256(serverKey, "zen-token-v1\n" + tokenId)`, the raw 32 secret bytes. */
 export function deriveTokenKey(serverKey: Buffer, tokenId: string): Buffer {
-  return createHmac('sha256', serverKey).update(TOKEN_KEY_LABEL + tokenId, 'utf8').digest();
+  return createHmac('sha256', serverKey)
+    .update(TOKEN_KEY_LABEL + tokenId, 'utf8')
+    .digest();
 }
 
 export interface MintTokenParams {

@@ -35,7 +35,10 @@ export class VerifierService {
   async lookupKey(rawKeyId: string, caller: SignedCaller) {
     const parsed = hmacKeyIdSchema.safeParse(rawKeyId);
     const hmacKeyId = parsed.success ? parsed.data : '';
-    const evidence = { hmac_key_id: parsed.success ? hmacKeyId : null, request_id: caller.requestId };
+    const evidence = {
+      hmac_key_id: parsed.success ? hmacKeyId : null,
+      request_id: caller.requestId,
+    };
     try {
       await this.assertCallerMayVerify(caller);
       if (!parsed.success) throw new RecordMissingError('hmac_key_id_malformed');
@@ -52,7 +55,11 @@ export class VerifierService {
       const key = this.wrapper.unwrap(record.hmacKeyId, record.wrappedKey);
       await this.recordLookup(caller, record.spiffeId, 'success', null, evidence);
 
-      return { spiffe_id: record.spiffeId, hmac_key: key.toString('hex'), expires_at: rfc3339(record.expiresAt) };
+      return {
+        spiffe_id: record.spiffeId,
+        hmac_key: key.toString('hex'),
+        expires_at: rfc3339(record.expiresAt),
+      };
     } catch (err) {
       if (err instanceof ControlPlaneError) {
         await this.recordLookup(caller, null, 'denied', err.reason, evidence);

@@ -99,11 +99,19 @@ export const createTokenRequestSchema = z
     ttl_seconds: z.number().int().positive().optional(),
   })
   .meta({ id: 'CreateTokenRequest' });
-export const evictRequestSchema = z.object({ spiffe_id: spiffeIdSchema }).meta({ id: 'EvictRequest' });
+export const evictRequestSchema = z
+  .object({ spiffe_id: spiffeIdSchema })
+  .meta({ id: 'EvictRequest' });
 export const auditQuerySchema = z
   .object({
-    after: z.string().regex(/^\d{1,15}$/, 'must be a sequence number').optional(),
-    limit: z.string().regex(/^\d{1,4}$/, 'must be 1-1000').optional(),
+    after: z
+      .string()
+      .regex(/^\d{1,15}$/, 'must be a sequence number')
+      .optional(),
+    limit: z
+      .string()
+      .regex(/^\d{1,4}$/, 'must be 1-1000')
+      .optional(),
   })
   .meta({ id: 'AuditQuery' });
 

@@ -40,7 +40,10 @@ export class AdminRoutes {
         tag: 'admin',
         auth: 'admin',
         request: { body: createTokenRequestSchema },
-        responses: { 201: { description: 'the token, shown once', schema: createdTokenSchema }, ...ADMIN_ERRORS },
+        responses: {
+          201: { description: 'the token, shown once', schema: createdTokenSchema },
+          ...ADMIN_ERRORS,
+        },
         handle: async (req, res) => {
           const body = validateBody(createTokenRequestSchema, req);
           res.status(201).json(await this.admin.createToken(body, adminCaller(req)));
@@ -52,7 +55,10 @@ export class AdminRoutes {
         summary: 'List enrollments and their state',
         tag: 'admin',
         auth: 'admin',
-        responses: { 200: { description: 'enrollments', schema: enrollmentListSchema }, ...ADMIN_ERRORS },
+        responses: {
+          200: { description: 'enrollments', schema: enrollmentListSchema },
+          ...ADMIN_ERRORS,
+        },
         handle: async (req, res) => {
           res.json(await this.admin.listEnrollments(adminCaller(req)));
         },
@@ -64,7 +70,10 @@ export class AdminRoutes {
         tag: 'admin',
         auth: 'admin',
         request: { body: evictRequestSchema },
-        responses: { 200: { description: 'the eviction', schema: evictionResultSchema }, ...ADMIN_ERRORS },
+        responses: {
+          200: { description: 'the eviction', schema: evictionResultSchema },
+          ...ADMIN_ERRORS,
+        },
         handle: async (req, res) => {
           const body = validateBody(evictRequestSchema, req);
           res.json(await this.admin.evict(body.spiffe_id, adminCaller(req)));
@@ -87,7 +96,10 @@ export class AdminRoutes {
         summary: 'Prepare (if needed) and activate a new CA generation now',
         tag: 'admin',
         auth: 'admin',
-        responses: { 200: { description: 'transitions', schema: caRotateResultSchema }, ...ADMIN_ERRORS },
+        responses: {
+          200: { description: 'transitions', schema: caRotateResultSchema },
+          ...ADMIN_ERRORS,
+        },
         handle: async (req, res) => {
           const result = await this.admin.rotateCa(adminCaller(req));
           await this.scheduler.afterRotation();

@@ -14,6 +14,9 @@ const DESCRIPTIONS: Record<number, string> = {
 /** The documented error answers of a route, all with the one error body. */
 export function errorResponses(...statuses: number[]): Record<number, RouteResponse> {
   return Object.fromEntries(
-    statuses.map((status) => [status, { description: DESCRIPTIONS[status], schema: errorBodySchema }]),
+    statuses.map((status) => [
+      status,
+      { description: DESCRIPTIONS[status], schema: errorBodySchema },
+    ]),
   );
 }

@@ -53,7 +53,10 @@ export class TestControlPlane {
   ) {}
 
   /** Starts one; settings override the test defaults. */
-  static async start(settings: Record<string, unknown> = {}): Promise<TestControlPlane> {
+  static async start(
+    settings: Record<string, unknown> = {},
+    overrides: { store?: Store } = {},
+  ): Promise<TestControlPlane> {
     const stateDir = mkdtempSync(join(tmpdir(), 'zen-cp-spec-'));
     const config = controlPlaneConfigSchema.parse({
       stateDir,
@@ -65,7 +68,7 @@ export class TestControlPlane {
     });
     const clock = new FakeClock(Date.now());
     const logs = createCapturingLogger('control-plane');
-    const container = buildContainer(config, { logger: logs.logger, clock });
+    const container = buildContainer(config, { logger: logs.logger, clock, ...overrides });
     const controlPlane = container.resolve(ControlPlane);
     const address = await controlPlane.start();
 
@@ -90,7 +93,9 @@ export class TestControlPlane {
 
   /** A client without a certificate (public endpoints). */
   publicClient(): ZenHttpClient {
-    return this.track(new ZenHttpClient({ baseUrl: this.url, caPem: this.bundlePem(), clock: this.clock }));
+    return this.track(
+      new ZenHttpClient({ baseUrl: this.url, caPem: this.bundlePem(), clock: this.clock }),
+    );
   }
 
   /** A client with the admin credential the first start wrote. */
@@ -137,23 +142,42 @@ export class TestControlPlane {
   }
 
   /** Asks for a challenge and builds a correctly signed enroll body with a fresh key. */
-  async prepareEnroll(token: string, key?: { csrPem: string; privateKeyPem: string }): Promise<EnrollAttempt> {
+  async prepareEnroll(
+    token: string,
+    key?: { csrPem: string; privateKeyPem: string },
+  ): Promise<EnrollAttempt> {
     const { tokenId, secret } = splitToken(token);
-    const challenge = await this.publicClient().request<{ nonce: string }>('POST', '/v1/enroll/challenge', {
-      token_id: tokenId,
-    });
+    const challenge = await this.publicClient().request<{ nonce: string }>(
+      'POST',
+      '/v1/enroll/challenge',
+      {
+        token_id: tokenId,
+      },
+    );
     if (challenge.status !== 200) throw new Error(`challenge answered ${challenge.status}`);
     const { csrPem, privateKeyPem } = key ?? (await generateKeyAndCsr({ keyType: 'P-256' }));
     const timestamp = Math.floor(this.clock.nowMs() / 1000);
     const nonce = challenge.body.nonce;
-    const mac = hmacHex(secret, enrollMacString({ tokenId, nonce, timestamp, csrDer: pemBlockDer(csrPem) }));
+    const mac = hmacHex(
+      secret,
+      enrollMacString({ tokenId, nonce, timestamp, csrDer: pemBlockDer(csrPem) }),
+    );
 
-    return { body: { token_id: tokenId, nonce, csr: csrPem, timestamp, mac }, keyPem: privateKeyPem };
+    return {
+      body: { token_id: tokenId, nonce, csr: csrPem, timestamp, mac },
+      keyPem: privateKeyPem,
+    };
   }
 
   /** Sends an enroll body; on 201 returns the identity too. */
-  async sendEnroll(attempt: EnrollAttempt): Promise<{ res: ZenHttpResponse<Record<string, unknown>>; identity?: EnrolledIdentity }> {
-    const res = await this.publicClient().request<Record<string, unknown>>('POST', '/v1/enroll', attempt.body);
+  async sendEnroll(
+    attempt: EnrollAttempt,
+  ): Promise<{ res: ZenHttpResponse<Record<string, unknown>>; identity?: EnrolledIdentity }> {
+    const res = await this.publicClient().request<Record<string, unknown>>(
+      'POST',
+      '/v1/enroll',
+      attempt.body,
+    );
     if (res.status !== 201) return { res };
     const b = res.body;
 
