@@ -160,7 +160,7 @@ describe('CaManager', () => {
     expect(await issuingIntermediateSha(h.manager, h.now)).toBe(active.intermediateSha256);
   });
 
-  it('activates an already prepared generation on admin request without making another', async () => {
+  it('activates the prepared generation on admin request without making another', async () => {
     await h.manager.init();
     h.now = G1_PREPARE_AT;
     const [prepared] = await h.manager.tick();
@@ -283,7 +283,7 @@ describe('CaManager replicas on one repository', () => {
     await expect(manager.init()).rejects.toMatchObject({ code: 'ca_state_conflict' });
   });
 
-  it('keeps serving the bundle but refuses to issue when the active key is not loadable here', async () => {
+  it('serves the bundle but refuses to issue when the active key is not loadable', async () => {
     const repo = new MemoryCaStateRepository();
     const clock = { now: T0 };
     const a = makeManager(repo, new MemorySignerFactory(), clock);

@@ -131,7 +131,8 @@ export function validateCsr(csr: ParsedCsr, expectedSpiffeId: string): void {
   if (csr.uriSans.length > 1) {
     throw new CsrError(
       'csr_uri_san_mismatch',
-      `the CSR carries ${csr.uriSans.length} URI SANs; at most one, the expected SPIFFE ID, is allowed`,
+      `the CSR carries ${csr.uriSans.length} URI SANs; ` +
+        'at most one, the expected SPIFFE ID, is allowed',
     );
   }
   if (csr.uriSans.length === 1 && csr.uriSans[0] !== expectedSpiffeId) {

@@ -34,7 +34,7 @@ describe('CertificateIssuer', () => {
     expect(profile.altNames).toEqual({ critical: true, uris: [ID], dnsNames: [], ips: [] });
   });
 
-  it('marks the leaf CA:false (critical), digitalSignature (critical), server and client auth', async () => {
+  it('marks the leaf CA:false and digitalSignature, both critical, for TLS', async () => {
     const profile = readBack((await issue()).leafDer);
 
     expect(profile.basicConstraints).toEqual({ critical: true, ca: false, pathLength: undefined });

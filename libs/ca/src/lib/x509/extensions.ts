@@ -37,8 +37,8 @@ export interface AltNames {
   ipAddresses?: string[];
 }
 
-const DNS_NAME =
-  /^(\*\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const DNS_LABEL = '[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+const DNS_NAME = new RegExp(`^(\\*\\.)?${DNS_LABEL}(\\.${DNS_LABEL})*$`);
 const MAX_DNS_NAME_LENGTH = 253;
 
 /** basicConstraints, always critical (RFC 5280 4.2.1.9 for CAs; PROTOCOL.md for leaves). */
