@@ -1,13 +1,17 @@
+import { randomBytes } from 'node:crypto';
+
+import Redis from 'ioredis';
 import { container } from 'tsyringe';
 
 import { MemorySignerFactory } from '@zen/ca';
 import type { Signer } from '@zen/ca';
 import { CLOCK } from '@zen/config';
 import { FakeClock } from '@zen/config/testing';
+import { LOGGER } from '@zen/logging';
 import { createCapturingLogger } from '@zen/logging/testing';
 import type { CapturingLogger } from '@zen/logging/testing';
-import { LOGGER } from '@zen/logging';
-import { MemoryStore, STORE } from '@zen/store';
+import { MemoryStore, RedisStore, STORE } from '@zen/store';
+import { redisTestUrl } from '@zen/store/testing';
 
 import { AUDIT_LOG, AuditLog, AuditStore } from './audit-log';
 import { AUDIT_LOG_OPTIONS, AUDIT_SIGNER, AuditLogOptions } from './audit-log-options';
@@ -281,3 +285,73 @@ describe('AuditLog', () => {
     expect(types).toEqual(['enrollment.accepted', 'enrollment.accepted', CHECKPOINT_TYPE]);
   });
 });
+
+const url = redisTestUrl();
+
+async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
+  const admin = new Redis(redisUrl);
+  let cursor = '0';
+  do {
+    const [next, found] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    if (found.length > 0) await admin.del(...found);
+    cursor = next;
+  } while (cursor !== '0');
+  await admin.quit();
+}
+
+if (url) {
+  const redisUrl = url;
+
+  describe('AuditLog on RedisStore', () => {
+    const prefix = `zen-audit-test:{${randomBytes(6).toString('hex')}}:`;
+    const stores: RedisStore[] = [];
+    let signer: Signer;
+
+    beforeAll(async () => {
+      signer = await new MemorySignerFactory().create('audit/key');
+      for (let i = 0; i < 2; i++) {
+        const store = new RedisStore({ url: redisUrl, keyPrefix: prefix });
+        await store.start();
+        stores.push(store);
+      }
+    });
+
+    afterAll(async () => {
+      await Promise.all(stores.map((store) => store.close()));
+      await deleteKeys(redisUrl, prefix);
+    });
+
+    it('writes one verifiable chain from two replicas with their own connections', async () => {
+      const clock = new FakeClock(Date.UTC(2025, 3, 1));
+      const { logger } = createCapturingLogger('audit-redis-spec');
+      const replicas = stores.map(
+        (store) =>
+          new AuditLog(store, signer, clock, logger, {
+            checkpointEvery: 20,
+          }),
+      );
+
+      await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          replicas[i % 2].append({
+            type: 'keys.lookup',
+            actor: `spiffe://zen.test/ingester/i${i % 2}`,
+            subject: null,
+            outcome: 'success',
+            evidence: { hmac_key_id: `k${i}` },
+          }),
+        ),
+      );
+      const page = await replicas[1].list(0, 1000);
+
+      const records: AuditRecord[] = page.records;
+      const ordinary = records.filter((r) => r.type !== CHECKPOINT_TYPE);
+      expect(ordinary).toHaveLength(50);
+      expect(records.map((r) => r.seq)).toEqual(records.map((_, i) => i + 1));
+      expect(records.filter((r) => r.type === CHECKPOINT_TYPE).length).toBeGreaterThanOrEqual(2);
+      expect(
+        verifyAuditRecords(records, auditPublicKeyPem(signer.publicKeySpki()), { startSeq: 1 }),
+      ).toMatchObject({ ok: true, count: records.length });
+    });
+  });
+}
