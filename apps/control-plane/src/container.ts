@@ -103,7 +103,7 @@ export function buildContainer(
   c.register(AUDIT_PUBLIC_KEY_PEM, { useValue: auditKey.publicKeyPem });
 
   // Plugins chosen by configuration.
-  const store = overrides.store ?? createStore(config, clock);
+  const store = overrides.store ?? createStore(config, clock, overrides.logger);
   c.register(STORE, { useValue: store });
   const signers = createSignerFactory(config);
   c.register(SIGNER_FACTORY, { useValue: signers });
@@ -128,9 +128,13 @@ export function buildContainer(
   return c;
 }
 
-function createStore(config: ControlPlaneConfig, clock: Clock): Store {
+function createStore(config: ControlPlaneConfig, clock: Clock, logger: Logger): Store {
   if (config.store === 'redis') {
-    return new STORE_PLUGINS.redis({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix });
+    return new STORE_PLUGINS.redis({
+      url: config.redisUrl,
+      keyPrefix: config.redisKeyPrefix,
+      logger: logger.child({ module: 'store.redis' }),
+    });
   }
 
   return new STORE_PLUGINS.memory({ nowMs: () => clock.nowMs() });

@@ -41,7 +41,7 @@ export const controlPlaneConfigSchema = z.object({
   san: stringList.default(['localhost', '127.0.0.1']),
   store: z.enum(['memory', 'redis']).default('memory'),
   redisUrl: z.string().min(1).default('redis://127.0.0.1:6379'),
-  redisKeyPrefix: z.string().default('zen:'),
+  redisKeyPrefix: z.string().min(1).optional(),
   trustDomain: z.string().min(1).default('zen.mesh'),
   signer: z.enum(['memory', 'file']).default('file'),
   svidTtl: duration.default(3600),

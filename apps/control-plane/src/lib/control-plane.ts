@@ -48,7 +48,7 @@ export class ControlPlane {
 
   /** Starts everything and listens; waits for an unreachable store instead of failing. */
   async start(): Promise<ListeningAddress> {
-    await this.store.start();
+    await this.untilStoreAnswers(() => this.store.start());
     await this.untilStoreAnswers(() => this.ca.init());
     await this.credentials.ensureAdmin();
     this.audit.start();

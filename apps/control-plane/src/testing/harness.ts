@@ -57,7 +57,10 @@ export class TestControlPlane {
     settings: Record<string, unknown> = {},
     overrides: { store?: Store } = {},
   ): Promise<TestControlPlane> {
-    const stateDir = mkdtempSync(join(tmpdir(), 'zen-cp-spec-'));
+    const stateDir =
+      typeof settings.stateDir === 'string'
+        ? settings.stateDir
+        : mkdtempSync(join(tmpdir(), 'zen-cp-spec-'));
     const config = controlPlaneConfigSchema.parse({
       stateDir,
       listen: '127.0.0.1:0',
@@ -169,6 +172,14 @@ export class TestControlPlane {
     };
   }
 
+  /** Enrolls with a prepared attempt and fails unless the answer is 201. */
+  async enrollOrThrow(attempt: EnrollAttempt): Promise<EnrolledIdentity> {
+    const { res, identity } = await this.sendEnroll(attempt);
+    if (!identity) throw new Error(`enroll answered ${res.status}`);
+
+    return identity;
+  }
+
   /** Sends an enroll body; on 201 returns the identity too. */
   async sendEnroll(
     attempt: EnrollAttempt,
@@ -226,10 +237,11 @@ export class TestControlPlane {
     return (await this.auditRecords()).filter((r) => r.type === type).pop();
   }
 
-  async close(): Promise<void> {
+  /** Stops the control plane; the state folder is removed unless `keepState`. */
+  async close(opts: { keepState?: boolean } = {}): Promise<void> {
     for (const client of this.clients) client.close();
     await this.controlPlane.close();
-    rmSync(this.config.stateDir, { recursive: true, force: true });
+    if (!opts.keepState) rmSync(this.config.stateDir, { recursive: true, force: true });
   }
 
   private track(client: ZenHttpClient): ZenHttpClient {
