@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 
+import { DerElement, readDerElement } from './der-reader';
 import { CertificateEncodingError } from './errors';
 
 const SEQUENCE_TAG = 0x30;
-const MAX_LENGTH_OCTETS = 4;
 const PEM_CERTIFICATE_BLOCK =
   /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)\r?\n?-----END ([A-Z0-9 ]+)-----/g;
 const BASE64_BODY = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -96,38 +96,15 @@ function pemBlock(label: string, der: Buffer): string {
 
 // Returns the total size (header plus content) of the SEQUENCE starting at `offset`.
 function readSequenceLength(data: Buffer, offset: number): number {
-  if (data.length - offset < 2 || data[offset] !== SEQUENCE_TAG) {
-    throw derError(offset, 'expected a sequence');
+  let element: DerElement;
+  try {
+    element = readDerElement(data, offset);
+  } catch (err) {
+    throw new CertificateEncodingError('der_malformed', (err as Error).message, { cause: err });
+  }
+  if (element.tag !== SEQUENCE_TAG) {
+    throw new CertificateEncodingError('der_malformed', `expected a sequence at byte ${offset}`);
   }
 
-  const first = data[offset + 1];
-  if (first < 0x80) {
-    return checkedEnd(data, offset, 2, first);
-  }
-
-  const octets = first & 0x7f;
-  if (octets === 0 || octets > MAX_LENGTH_OCTETS || offset + 2 + octets > data.length) {
-    throw derError(offset, 'unsupported length encoding');
-  }
-  let length = 0;
-  for (let index = 0; index < octets; index += 1) {
-    length = length * 256 + data[offset + 2 + index];
-  }
-  if (length < 0x80 || data[offset + 2] === 0) {
-    throw derError(offset, 'length is not minimally encoded');
-  }
-
-  return checkedEnd(data, offset, 2 + octets, length);
-}
-
-function checkedEnd(data: Buffer, offset: number, header: number, length: number): number {
-  if (offset + header + length > data.length) {
-    throw derError(offset, 'truncated sequence');
-  }
-
-  return header + length;
-}
-
-function derError(offset: number, what: string): CertificateEncodingError {
-  return new CertificateEncodingError('der_malformed', `${what} at byte ${offset}`);
+  return element.end - offset;
 }

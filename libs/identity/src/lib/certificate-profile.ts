@@ -1,6 +1,6 @@
 import { KeyObject } from 'node:crypto';
 
-import { decodeCertificate, KeyUsageBits } from './certificate';
+import { decodeCertificate, formatNameDer, KeyUsageBits } from './certificate';
 import { isSpiffeId } from './spiffe-id';
 
 /** What `readSvidProfile` reports about one certificate; plain data, safe to print as JSON. */
@@ -51,9 +51,9 @@ export function readSvidProfile(der: Buffer): CertificateProfile {
 
   return {
     spiffeId: single !== null && isSpiffeId(single) ? single : null,
-    uriSans: cert.uriSans,
-    dnsSans: cert.dnsSans,
-    ipSans: cert.ipSans,
+    uriSans: [...cert.uriSans],
+    dnsSans: [...cert.dnsSans],
+    ipSans: [...cert.ipSans],
     serial: cert.serial,
     sha256: cert.sha256,
     notBeforeMs: cert.notBeforeMs,
@@ -63,13 +63,13 @@ export function readSvidProfile(der: Buffer): CertificateProfile {
     basicConstraintsCritical: cert.basicConstraints?.critical ?? false,
     keyUsage: cert.keyUsage ? { ...cert.keyUsage.bits } : null,
     keyUsageCritical: cert.keyUsage?.critical ?? false,
-    extKeyUsage: cert.extKeyUsage,
+    extKeyUsage: [...cert.extKeyUsage],
     publicKeyType: describePublicKey(cert.node.publicKey),
-    subject: cert.subject,
-    issuer: cert.issuer,
+    subject: formatNameDer(cert.subjectDer),
+    issuer: formatNameDer(cert.issuerDer),
     subjectKeyId: cert.subjectKeyId,
     authorityKeyId: cert.authorityKeyId,
-    criticalExtensions: cert.criticalExtensions,
+    criticalExtensions: [...cert.criticalExtensions],
   };
 }
 

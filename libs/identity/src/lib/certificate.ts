@@ -4,19 +4,27 @@ import { AsnConvert, BitString, OctetString } from '@peculiar/asn1-schema';
 import {
   AuthorityKeyIdentifier,
   BasicConstraints,
-  Certificate,
   ExtendedKeyUsage,
-  Extension,
   id_ce_authorityKeyIdentifier,
   id_ce_basicConstraints,
   id_ce_extKeyUsage,
   id_ce_keyUsage,
   id_ce_subjectAltName,
   id_ce_subjectKeyIdentifier,
+  Name,
   SubjectAlternativeName,
 } from '@peculiar/asn1-x509';
 
 import { certificateSha256, isSingleDerSequence } from './certificate-encoding';
+import {
+  DerElement,
+  decodeOid,
+  decodeTime,
+  derBytes,
+  derContent,
+  readDerChildren,
+  readDerElement,
+} from './der-reader';
 import { formatDistinguishedName } from './distinguished-name';
 import { SvidError } from './errors';
 
@@ -64,10 +72,9 @@ export interface DecodedCertificate {
   serial: string;
   notBeforeMs: number;
   notAfterMs: number;
+  /** Raw DER of the names, compared byte for byte when chaining. */
   subjectDer: Buffer;
   issuerDer: Buffer;
-  subject: string;
-  issuer: string;
   basicConstraints: { ca: boolean; pathLenConstraint: number | null; critical: boolean } | null;
   keyUsage: { bits: KeyUsageBits; critical: boolean } | null;
   extKeyUsage: string[];
@@ -80,14 +87,57 @@ export interface DecodedCertificate {
   unknownCriticalExtensions: string[];
 }
 
+const TAG_BOOLEAN = 0x01;
+const TAG_INTEGER = 0x02;
+const TAG_OCTET_STRING = 0x04;
+const TAG_OID = 0x06;
+const TAG_SEQUENCE = 0x30;
+const TAG_VERSION = 0xa0;
+const TAG_EXTENSIONS = 0xa3;
+const CACHE_MAX_ENTRIES = 1024;
+
+// Decoding costs far more than hashing, and verifiers see the same roots, intermediates and
+// peer leaves again and again; entries are keyed by content, so a hit is the same certificate.
+const cache = new Map<string, DecodedCertificate>();
+
 /** Decodes a DER certificate; throws {@link SvidError} `svid_malformed`. */
 export function decodeCertificate(der: Buffer): DecodedCertificate {
   if (!Buffer.isBuffer(der) || !isSingleDerSequence(der)) {
     throw new SvidError('svid_malformed', 'certificate is not one der sequence');
   }
 
+  const sha256 = certificateSha256(der);
+  const cached = cache.get(sha256);
+  if (cached) {
+    return cached;
+  }
+
+  const decoded = decodeUncached(Buffer.from(der), sha256);
+  if (cache.size >= CACHE_MAX_ENTRIES) {
+    cache.delete(cache.keys().next().value as string);
+  }
+  cache.set(sha256, decoded);
+
+  return decoded;
+}
+
+/** The RFC 4514 string of a DER-encoded X.501 Name. */
+export function formatNameDer(nameDer: Buffer): string {
+  return formatDistinguishedName(AsnConvert.parse(nameDer, Name));
+}
+
+/** Lowercase hex of a DER INTEGER's content, without the leading zero bytes of the sign. */
+export function serialHex(content: Uint8Array): string {
+  const hex = Buffer.from(content)
+    .toString('hex')
+    .replace(/^(00)+/, '');
+
+  return hex === '' ? '00' : hex;
+}
+
+function decodeUncached(der: Buffer, sha256: string): DecodedCertificate {
   try {
-    return decodeWellFramed(der);
+    return decodeWellFramed(der, sha256);
   } catch (err) {
     if (err instanceof SvidError) {
       throw err;
@@ -96,33 +146,24 @@ export function decodeCertificate(der: Buffer): DecodedCertificate {
   }
 }
 
-/** Lowercase hex of a DER INTEGER's content, without the leading zero bytes of the sign. */
-export function serialHex(content: ArrayBuffer): string {
-  const hex = Buffer.from(content)
-    .toString('hex')
-    .replace(/^(00)+/, '');
-
-  return hex === '' ? '00' : hex;
-}
-
-function decodeWellFramed(der: Buffer): DecodedCertificate {
+// Walks the outer structure by hand (RFC 5280 section 4.1) and leaves only the small extension
+// values to the schema parser, which is slow on whole certificates.
+function decodeWellFramed(der: Buffer, sha256: string): DecodedCertificate {
   const node = new X509Certificate(der);
-  const certificate = AsnConvert.parse(der, Certificate);
-  const tbs = certificate.tbsCertificate;
-  const extensions = indexExtensions(tbs.extensions ?? []);
+  const tbs = readTbsFields(der);
+  const [notBefore, notAfter] = readDerChildren(der, tbs.validity);
+  const extensions = indexExtensions(readExtensions(der, tbs.extensions));
   const sans = readSans(extensions.get(id_ce_subjectAltName));
 
   return {
     der,
     node,
-    sha256: certificateSha256(der),
-    serial: serialHex(tbs.serialNumber),
-    notBeforeMs: tbs.validity.notBefore.getTime().getTime(),
-    notAfterMs: tbs.validity.notAfter.getTime().getTime(),
-    subjectDer: Buffer.from(AsnConvert.serialize(tbs.subject)),
-    issuerDer: Buffer.from(AsnConvert.serialize(tbs.issuer)),
-    subject: formatDistinguishedName(tbs.subject),
-    issuer: formatDistinguishedName(tbs.issuer),
+    sha256,
+    serial: serialHex(derContent(der, tbs.serial)),
+    notBeforeMs: decodeTime(notBefore.tag, derContent(der, notBefore)),
+    notAfterMs: decodeTime(notAfter.tag, derContent(der, notAfter)),
+    subjectDer: derBytes(der, tbs.subject),
+    issuerDer: derBytes(der, tbs.issuer),
     basicConstraints: readBasicConstraints(extensions.get(id_ce_basicConstraints)),
     keyUsage: readKeyUsage(extensions.get(id_ce_keyUsage)),
     extKeyUsage: readExtKeyUsage(extensions.get(id_ce_extKeyUsage)),
@@ -136,9 +177,68 @@ function decodeWellFramed(der: Buffer): DecodedCertificate {
   };
 }
 
+function readTbsFields(der: Buffer) {
+  const [tbs] = readDerChildren(der, readDerElement(der, 0));
+  if (tbs?.tag !== TAG_SEQUENCE) {
+    throw new SvidError('svid_malformed', 'certificate has no tbsCertificate');
+  }
+  const fields = readDerChildren(der, tbs);
+  const first = fields[0]?.tag === TAG_VERSION ? 1 : 0;
+  const [serial, , issuer, validity, subject, publicKey] = fields.slice(first, first + 6);
+  const named = [issuer, validity, subject, publicKey];
+  if (serial?.tag !== TAG_INTEGER || named.some((field) => field?.tag !== TAG_SEQUENCE)) {
+    throw new SvidError('svid_malformed', 'tbsCertificate fields are out of order');
+  }
+
+  return {
+    serial,
+    issuer,
+    validity,
+    subject,
+    extensions: fields.slice(first + 6).find((field) => field.tag === TAG_EXTENSIONS) ?? null,
+  };
+}
+
+interface RawExtension {
+  extnID: string;
+  critical: boolean;
+  value: Buffer;
+}
+
+function readExtensions(der: Buffer, wrapper: DerElement | null): RawExtension[] {
+  if (!wrapper) {
+    return [];
+  }
+  const [list] = readDerChildren(der, wrapper);
+  if (list?.tag !== TAG_SEQUENCE) {
+    throw new SvidError('svid_malformed', 'extensions are not a sequence');
+  }
+
+  return readDerChildren(der, list).map((element) => readExtension(der, element));
+}
+
+// Extension ::= SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }
+function readExtension(der: Buffer, element: DerElement): RawExtension {
+  const parts = readDerChildren(der, element);
+  const [id, flag, value] = parts.length === 2 ? [parts[0], null, parts[1]] : parts;
+  const flagOk = flag === null || (flag.tag === TAG_BOOLEAN && flag.end - flag.contentStart === 1);
+  if (parts.length < 2 || parts.length > 3 || id.tag !== TAG_OID || !flagOk) {
+    throw new SvidError('svid_malformed', 'extension is not well formed');
+  }
+  if (value.tag !== TAG_OCTET_STRING) {
+    throw new SvidError('svid_malformed', 'extension value is not an octet string');
+  }
+
+  return {
+    extnID: decodeOid(derContent(der, id)),
+    critical: flag !== null && der[flag.contentStart] !== 0,
+    value: derContent(der, value),
+  };
+}
+
 // RFC 5280 section 4.2: a certificate must not include more than one instance of an extension.
-function indexExtensions(extensions: Extension[]): Map<string, Extension> {
-  const byId = new Map<string, Extension>();
+function indexExtensions(extensions: RawExtension[]): Map<string, RawExtension> {
+  const byId = new Map<string, RawExtension>();
   for (const extension of extensions) {
     if (byId.has(extension.extnID)) {
       throw new SvidError('svid_malformed', `extension ${extension.extnID} appears twice`);
@@ -149,11 +249,11 @@ function indexExtensions(extensions: Extension[]): Map<string, Extension> {
   return byId;
 }
 
-function valueOf(extension: Extension): ArrayBuffer {
-  return extension.extnValue.buffer;
+function valueOf(extension: RawExtension): Buffer {
+  return extension.value;
 }
 
-function readBasicConstraints(extension: Extension | undefined) {
+function readBasicConstraints(extension: RawExtension | undefined) {
   if (!extension) {
     return null;
   }
@@ -167,7 +267,7 @@ function readBasicConstraints(extension: Extension | undefined) {
 }
 
 // Bit n of a BIT STRING is bit (7 - n % 8) of byte n / 8, counting from the first content byte.
-function readKeyUsage(extension: Extension | undefined) {
+function readKeyUsage(extension: RawExtension | undefined) {
   if (!extension) {
     return null;
   }
@@ -179,7 +279,7 @@ function readKeyUsage(extension: Extension | undefined) {
   return { bits: bits as unknown as KeyUsageBits, critical: extension.critical };
 }
 
-function readExtKeyUsage(extension: Extension | undefined): string[] {
+function readExtKeyUsage(extension: RawExtension | undefined): string[] {
   if (!extension) {
     return [];
   }
@@ -187,7 +287,7 @@ function readExtKeyUsage(extension: Extension | undefined): string[] {
   return [...AsnConvert.parse(valueOf(extension), ExtendedKeyUsage)];
 }
 
-function readSans(extension: Extension | undefined) {
+function readSans(extension: RawExtension | undefined) {
   const sans = { uriSans: [] as string[], dnsSans: [] as string[], ipSans: [] as string[] };
   if (!extension) {
     return sans;
@@ -207,7 +307,7 @@ function readSans(extension: Extension | undefined) {
   return sans;
 }
 
-function readSubjectKeyId(extension: Extension | undefined): string | null {
+function readSubjectKeyId(extension: RawExtension | undefined): string | null {
   if (!extension) {
     return null;
   }
@@ -215,7 +315,7 @@ function readSubjectKeyId(extension: Extension | undefined): string | null {
   return Buffer.from(AsnConvert.parse(valueOf(extension), OctetString).buffer).toString('hex');
 }
 
-function readAuthorityKeyId(extension: Extension | undefined): string | null {
+function readAuthorityKeyId(extension: RawExtension | undefined): string | null {
   if (!extension) {
     return null;
   }

@@ -27,7 +27,8 @@ const REASONS: Record<SpiffeIdErrorCode, string> = {
   spiffe_id_port: 'port is not allowed',
   spiffe_id_trust_domain_missing: 'trust domain is missing',
   spiffe_id_trust_domain_chars:
-    'trust domain characters are limited to lowercase letters, numbers, dots, dashes, and underscores',
+    'trust domain characters are limited to lowercase letters, numbers, dots, dashes, ' +
+    'and underscores',
   spiffe_id_trust_domain_too_long: `trust domain exceeds ${MAX_TRUST_DOMAIN_BYTES} bytes`,
   spiffe_id_path_no_leading_slash: 'path must start with a slash',
   spiffe_id_path_empty_segment: 'path cannot contain empty segments',
@@ -132,7 +133,9 @@ export function formatSpiffeId(parts: { trustDomain: string; path: string }): st
   return parseSpiffeId(`${SPIFFE_SCHEME_PREFIX}${name}${parts.path}`).uri;
 }
 
-/** The path segments of a SPIFFE ID: `[]` for a root ID, `['zen-agent', 'a']` for `/zen-agent/a`. */
+/**
+ * The path segments of a SPIFFE ID: `['zen-agent', 'a']` for `/zen-agent/a`, `[]` for a root ID.
+ */
 export function spiffeIdSegments(id: SpiffeId): string[] {
   return id.path === '' ? [] : id.path.slice(1).split('/');
 }

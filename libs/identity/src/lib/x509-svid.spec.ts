@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import fc from 'fast-check';
+
 import { buildTestChain, corruptSignature, TestChain } from '../testing';
 import { parsePemCertificates } from './certificate-encoding';
 import { SvidError, SvidErrorCode } from './errors';
@@ -381,5 +383,31 @@ describe('verifyX509Svid with OpenSSL-made certificates', () => {
     const result = codeOf({ chain, bundle: bundle(), atMs: AT_MS });
 
     expect(result).toBe('svid_signing_cert_no_key_cert_sign');
+  });
+});
+
+describe('verifyX509Svid on damaged input', () => {
+  it('throws nothing but SvidError when any byte of the leaf changes', async () => {
+    const chain = await buildTestChain({ nowMs: NOW_MS });
+    const position = fc.integer({ min: 0, max: chain.leaf.length - 1 });
+    const value = fc.integer({ min: 0, max: 255 });
+
+    fc.assert(
+      fc.property(position, value, (index, byte) => {
+        const leaf = Buffer.from(chain.leaf);
+        leaf[index] = byte;
+        try {
+          const result = verifyX509Svid({
+            chain: [leaf, ...chain.intermediates],
+            bundle: chain.bundle,
+            atMs: NOW_MS,
+          });
+          expect(result.leaf.equals(chain.leaf)).toBe(true);
+        } catch (err) {
+          expect(err).toBeInstanceOf(SvidError);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { decodeCertificate, DecodedCertificate } from './certificate';
+import { decodeCertificate, DecodedCertificate, formatNameDer } from './certificate';
 import { SpiffeIdError, SvidError, SvidErrorCode } from './errors';
 import { parseSpiffeId, SpiffeId } from './spiffe-id';
 import { TrustBundle } from './trust-bundle';
@@ -24,8 +24,10 @@ export interface VerifiedX509Svid {
   path: Buffer[];
 }
 
-/** id-kp-serverAuth and id-kp-clientAuth, which a leaf's extKeyUsage must hold if present. */
+/** id-kp-serverAuth, which a leaf's extKeyUsage must hold if present (X509-SVID 4.4). */
 export const SERVER_AUTH_OID = '1.3.6.1.5.5.7.3.1';
+
+/** id-kp-clientAuth, which a leaf's extKeyUsage must hold if present (X509-SVID 4.4). */
 export const CLIENT_AUTH_OID = '1.3.6.1.5.5.7.3.2';
 
 /** The longest certification path searched, leaf and root included. */
@@ -80,10 +82,10 @@ export function verifyX509Svid(params: VerifyX509SvidParams): VerifiedX509Svid {
 
   return {
     spiffeId,
-    leaf: leaf.der,
+    leaf: Buffer.from(leaf.der),
     serial: leaf.serial,
     notAfterMs: leaf.notAfterMs,
-    path: path.map((cert) => cert.der),
+    path: path.map((cert) => Buffer.from(cert.der)),
   };
 }
 
@@ -146,7 +148,7 @@ function checkLeafProfile(leaf: DecodedCertificate): Failure | null {
 
 // X509-SVID sections 3.2, 4.1 and 4.3; `below` counts the CA certificates under this one.
 function checkSigningCertificate(cert: DecodedCertificate, below: number): Failure | null {
-  const who = `signing certificate ${cert.subject || cert.sha256}`;
+  const who = new SignerName(cert);
   if (!cert.basicConstraints?.ca) {
     return { code: 'svid_signing_cert_not_ca', reason: `${who} is not a CA` };
   }
@@ -162,7 +164,7 @@ function checkSigningCertificate(cert: DecodedCertificate, below: number): Failu
   return checkSigningSpiffeIds(cert, who) ?? checkCriticalExtensions(cert, who);
 }
 
-function checkSigningSpiffeIds(cert: DecodedCertificate, who: string): Failure | null {
+function checkSigningSpiffeIds(cert: DecodedCertificate, who: SignerName): Failure | null {
   for (const uri of cert.uriSans.filter((san) => san.toLowerCase().startsWith('spiffe:'))) {
     let id: SpiffeId;
     try {
@@ -179,7 +181,10 @@ function checkSigningSpiffeIds(cert: DecodedCertificate, who: string): Failure |
 }
 
 // RFC 5280 section 4.2: a critical extension the verifier does not process fails the path.
-function checkCriticalExtensions(cert: DecodedCertificate, who: string): Failure | null {
+function checkCriticalExtensions(
+  cert: DecodedCertificate,
+  who: string | SignerName,
+): Failure | null {
   if (cert.unknownCriticalExtensions.length === 0) {
     return null;
   }
@@ -190,7 +195,11 @@ function checkCriticalExtensions(cert: DecodedCertificate, who: string): Failure
   };
 }
 
-function checkValidity(cert: DecodedCertificate, atMs: number, who: string): Failure | null {
+function checkValidity(
+  cert: DecodedCertificate,
+  atMs: number,
+  who: string | SignerName,
+): Failure | null {
   if (atMs < cert.notBeforeMs) {
     return { code: 'svid_not_yet_valid', reason: `${who} is not valid before its notBefore` };
   }
@@ -258,13 +267,13 @@ class PathSearch {
     if (!verifySignature(child, issuer)) {
       return {
         code: 'svid_signature_invalid',
-        reason: `signature of ${child.subject || 'leaf'} does not verify with ${issuer.subject}`,
+        reason: `signature does not verify with the key of ${new SignerName(issuer)}`,
       } satisfies Failure;
     }
 
     return (
       checkSigningCertificate(issuer, below) ??
-      checkValidity(issuer, this.atMs, `signing certificate ${issuer.subject || issuer.sha256}`)
+      checkValidity(issuer, this.atMs, new SignerName(issuer))
     );
   }
 }
@@ -274,5 +283,14 @@ function verifySignature(child: DecodedCertificate, issuer: DecodedCertificate):
     return child.node.verify(issuer.node.publicKey);
   } catch {
     return false;
+  }
+}
+
+// Formatting a name costs a schema parse, so it happens only when a failure message needs it.
+class SignerName {
+  constructor(private readonly cert: DecodedCertificate) {}
+
+  toString(): string {
+    return `signing certificate ${formatNameDer(this.cert.subjectDer) || this.cert.sha256}`;
   }
 }
