@@ -16,6 +16,7 @@ import {
 } from './audit-record';
 import { auditKeyId, buildCheckpointEvent, checkpointSigningString } from './checkpoint';
 import { AuditAppendError, AuditRecordMalformedError } from './errors';
+import { normalizeEvidence } from './evidence';
 
 /** The largest page `list` returns, and its default. */
 export const AUDIT_LIST_MAX_LIMIT = 1000;
@@ -78,6 +79,8 @@ export class AuditLog {
   async append(event: AuditEvent): Promise<AuditRecord> {
     assertAuditEvent(event);
     if (event.type === CHECKPOINT_TYPE) throw new TypeError('audit.checkpoint is reserved');
+    // Refuse secret or non-scalar evidence now, before waiting behind appends in flight.
+    normalizeEvidence(event.evidence);
 
     return this.serialize(async () => {
       const record = await this.appendWithRetry(() => event);
