@@ -1,11 +1,12 @@
 import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 
 import { certificateSha256, parseTrustDomain } from '@zen/identity';
 
 import { CliError, codedError, invalidInput } from '../lib/errors';
 import type { CliIo } from '../lib/io';
 import type { AdminClient } from './admin-client';
-import { printFields, printJson, printLine, printTable } from './output';
+import { printFields, printJson, printLine, printTable, rfc3339 } from './output';
 import { parseTtl } from './svid';
 
 /** Options of `zenctl ca init`. */
@@ -24,7 +25,7 @@ export async function caInit(io: CliIo, opts: CaInitOptions): Promise<void> {
   const trustDomain = parseTrustDomainOption(opts.trustDomain);
   const ttlSeconds = opts.ttl === undefined ? undefined : parseTtl(opts.ttl);
   await assertEmptyOrMissing(opts.dir);
-  const { createCaOnDisk, loadCaFromDisk } = await import('@zen/ca');
+  const { DISK_CA_FILES, createCaOnDisk, loadCaFromDisk } = await import('@zen/ca');
 
   await createCaOnDisk(opts.dir, trustDomain, ttlSeconds);
   const ca = await loadCaFromDisk(opts.dir);
@@ -32,6 +33,8 @@ export async function caInit(io: CliIo, opts: CaInitOptions): Promise<void> {
   printFields(io, [
     ['ca directory', opts.dir],
     ['trust domain', ca.trustDomain],
+    ['not after', rfc3339({ seconds: ca.notAfter })],
+    ['trust bundle', join(opts.dir, DISK_CA_FILES.bundle)],
     ['root sha256', `sha256:${certificateSha256(ca.bundle.roots[0])}`],
   ]);
 }
