@@ -119,9 +119,9 @@ describe('enrollment denials', () => {
 
   it('denies a token after its enrollment was confirmed (token_used)', async () => {
     const token = await cp.createToken('zen-agent', 'd8');
-    const first = await cp.sendEnroll(await cp.prepareEnroll(token));
-    const confirm = await cp.identityClient(first.identity!).request('POST', '/v1/enroll/confirm', {
-      enrollment_id: first.identity!.enrollmentId,
+    const first = await cp.enrollOrThrow(await cp.prepareEnroll(token));
+    const confirm = await cp.identityClient(first).request('POST', '/v1/enroll/confirm', {
+      enrollment_id: first.enrollmentId,
     });
     expect(confirm.status).toBe(200);
 

@@ -63,9 +63,9 @@ describe('enrollment races and retries', () => {
   it('denies a retry once the enrollment is confirmed', async () => {
     const token = await cp.createToken('zen-agent', 'retry-late');
     const key = generateKeyAndCsr();
-    const first = await cp.sendEnroll(await cp.prepareEnroll(token, key));
-    await cp.identityClient(first.identity!).request('POST', '/v1/enroll/confirm', {
-      enrollment_id: first.identity!.enrollmentId,
+    const first = await cp.enrollOrThrow(await cp.prepareEnroll(token, key));
+    await cp.identityClient(first).request('POST', '/v1/enroll/confirm', {
+      enrollment_id: first.enrollmentId,
     });
 
     const again = await cp.sendEnroll(await cp.prepareEnroll(token, key));
@@ -77,14 +77,14 @@ describe('enrollment races and retries', () => {
   it('denies a retry after the confirm window closed, and refuses the late confirm', async () => {
     const token = await cp.createToken('zen-agent', 'retry-void');
     const key = generateKeyAndCsr();
-    const first = await cp.sendEnroll(await cp.prepareEnroll(token, key));
+    const first = await cp.enrollOrThrow(await cp.prepareEnroll(token, key));
     cp.clock.advanceSeconds(cp.config.confirmWindow + 1);
 
     const again = await cp.sendEnroll(await cp.prepareEnroll(token, key));
     const confirm = await cp
-      .identityClient(first.identity!)
+      .identityClient(first)
       .request<{ error: { code: string } }>('POST', '/v1/enroll/confirm', {
-        enrollment_id: first.identity!.enrollmentId,
+        enrollment_id: first.enrollmentId,
       });
 
     expect(again.res.status).toBe(401);

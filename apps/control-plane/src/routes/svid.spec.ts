@@ -46,14 +46,14 @@ describe('SVID renewal and recovery', () => {
   it('runs the happy path: enroll, confirm, renew with a new key, recover after expiry', async () => {
     const token = await cp.createToken('zen-agent', 'happy');
     const key = generateKeyAndCsr();
-    const { identity } = await cp.sendEnroll(await cp.prepareEnroll(token, key));
+    const identity = await cp.enrollOrThrow(await cp.prepareEnroll(token, key));
 
-    const confirm = await cp.identityClient(identity!).request('POST', '/v1/enroll/confirm', {
-      enrollment_id: identity!.enrollmentId,
+    const confirm = await cp.identityClient(identity).request('POST', '/v1/enroll/confirm', {
+      enrollment_id: identity.enrollmentId,
     });
     const next = generateKeyAndCsr();
     const renew = await cp
-      .identityClient(identity!)
+      .identityClient(identity)
       .request<Record<string, unknown>>('POST', '/v1/svid/renew', {
         csr: next.csrPem,
       });
@@ -71,7 +71,7 @@ describe('SVID renewal and recovery', () => {
     ).toBe(true);
     expect(await cp.lastAudit('svid.renewed')).toMatchObject({
       outcome: 'success',
-      actor: identity!.spiffeId,
+      actor: identity.spiffeId,
     });
 
     cp.clock.advanceSeconds(cp.config.svidTtl + 120);
@@ -80,7 +80,7 @@ describe('SVID renewal and recovery', () => {
       .request<Record<string, unknown>>(
         'POST',
         '/v1/svid/recover',
-        recoverBody(identity!, key.csrPem),
+        recoverBody(identity, key.csrPem),
       );
 
     expect(recover.status).toBe(200);
@@ -89,21 +89,21 @@ describe('SVID renewal and recovery', () => {
     );
     expect(await cp.lastAudit('svid.recovered')).toMatchObject({
       outcome: 'success',
-      subject: identity!.spiffeId,
+      subject: identity.spiffeId,
     });
   });
 
   it('refuses recovery with a wrong MAC, a replay, another key, or after the window', async () => {
     const token = await cp.createToken('zen-agent', 'recover-rules');
     const key = generateKeyAndCsr();
-    const { identity } = await cp.sendEnroll(await cp.prepareEnroll(token, key));
+    const identity = await cp.enrollOrThrow(await cp.prepareEnroll(token, key));
     await cp
-      .identityClient(identity!)
-      .request('POST', '/v1/enroll/confirm', { enrollment_id: identity!.enrollmentId });
+      .identityClient(identity)
+      .request('POST', '/v1/enroll/confirm', { enrollment_id: identity.enrollmentId });
     cp.clock.advanceSeconds(cp.config.svidTtl + 60);
     const client = cp.publicClient();
 
-    const good = recoverBody(identity!, key.csrPem);
+    const good = recoverBody(identity, key.csrPem);
     const badMac = await client.request<ErrorBody>('POST', '/v1/svid/recover', {
       ...good,
       mac: 'f'.repeat(64),
@@ -113,13 +113,13 @@ describe('SVID renewal and recovery', () => {
     const otherKey = await client.request<ErrorBody>(
       'POST',
       '/v1/svid/recover',
-      recoverBody(identity!, generateKeyAndCsr().csrPem),
+      recoverBody(identity, generateKeyAndCsr().csrPem),
     );
     cp.clock.advanceSeconds(cp.config.recoveryWindow);
     const late = await client.request<ErrorBody>(
       'POST',
       '/v1/svid/recover',
-      recoverBody(identity!, key.csrPem),
+      recoverBody(identity, key.csrPem),
     );
 
     expect([badMac.status, badMac.body.error.code]).toEqual([401, 'signature_invalid']);
