@@ -68,6 +68,8 @@ export class CaScheduler {
         this.logger.info(`ca key ${t.kind}`, { generation_id: t.generationId });
       }
       await this.afterChange(this.clock.nowMs());
+      // The admin credential is renewed here too, so a long-running process never strands it.
+      await this.credentials.ensureAdmin();
     });
   }
 

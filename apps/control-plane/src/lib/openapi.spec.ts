@@ -12,10 +12,10 @@ interface Layer {
 function expressRoutes(app: Express): string[] {
   const stack = (app as unknown as { router: { stack: Layer[] } }).router.stack;
   return stack
-    .filter((layer) => layer.route)
-    .flatMap((layer) =>
-      Object.keys(layer.route!.methods).map(
-        (m) => `${m.toUpperCase()} ${layer.route!.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`,
+    .flatMap((layer) => (layer.route ? [layer.route] : []))
+    .flatMap((route) =>
+      Object.keys(route.methods).map(
+        (m) => `${m.toUpperCase()} ${route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`,
       ),
     )
     .sort();
