@@ -115,6 +115,18 @@ describe('validateCsr', () => {
     );
   });
 
+  it('refuses a P-256 key whose point is off the curve as csr_malformed', () => {
+    const made = generateKeyAndCsr();
+    const der = Buffer.from(csrPemToDer(made.csrPem));
+    const at = der.indexOf(made.publicKeySpki) + made.publicKeySpki.length - 1;
+    der[at] ^= 0x01;
+
+    const csr = parseCsrDer(der);
+
+    expect(csr.keyType).toBe('P-256');
+    expect(() => validateCsr(csr, ID)).toThrow(expect.objectContaining({ code: 'csr_malformed' }));
+  });
+
   it.each([
     ['RSA 1024', 'RSA-1024'],
     ['P-521', 'P-521'],
@@ -147,7 +159,7 @@ describe('validateCsr', () => {
 
   it('explains a refusal in a human sentence that quotes no request content', () => {
     const csr = parseCsrPem(
-      generateKeyAndCsr({ uriSans: ['spiffe://zen.mesh/evil\r\ninjected'] }).csrPem,
+      generateKeyAndCsr({ uriSans: ['spiffe://zen.mesh/evil-marker'] }).csrPem,
     );
 
     const error = (() => {

@@ -1,17 +1,14 @@
 import { verify, type KeyObject } from 'node:crypto';
 
-import { AsnConvert } from '@peculiar/asn1-schema';
-import { CertificationRequest } from '@peculiar/asn1-csr';
-import { Extensions, SubjectAlternativeName, id_ce_subjectAltName } from '@peculiar/asn1-x509';
-
 import { sha256hex } from '@zen/hmac';
 
 import { CsrError } from './errors';
-import { DER_TAG, readDerChildren, readDerElement } from './x509/der';
+import { DER_TAG, readDerChildren, readDerElement, type DerElement } from './x509/der';
 import { readPemBlocks } from './x509/pem';
 import {
   inspectPublicKey,
   isAllowedKeyType,
+  loadPublicKey,
   type PublicKeyInfo,
   type PublicKeyType,
 } from './x509/public-key';
@@ -30,7 +27,13 @@ export interface ParsedCsr {
 }
 
 const CSR_LABEL = 'CERTIFICATE REQUEST';
-const OID_EXTENSION_REQUEST = '1.2.840.113549.1.9.14';
+const OID_EXTENSION_REQUEST = Buffer.from('2a864886f70d01090e', 'hex'); // 1.2.840.113549.1.9.14
+const OID_SUBJECT_ALT_NAME = Buffer.from('551d11', 'hex'); // 2.5.29.17
+const SET_TAG = 0x31;
+const OCTET_STRING_TAG = 0x04;
+const URI_TAG = 0x86;
+const ATTRIBUTES_TAG = 0xa0;
+const INTEGER_TAG = 0x02;
 
 // Signature algorithms accepted on a CSR, with the hash node:crypto needs. SHA-1 and RSA-PSS
 // are left out: the first is broken, the second is not worth its parameter parsing here.
@@ -46,8 +49,8 @@ const SIGNATURE_HASHES: Record<string, string | null> = {
 };
 const OID_TAG = 0x06;
 
-// Public keys already loaded by parseCsrDer, so validateCsr does not load them a second time.
-const loadedKeys = new WeakMap<ParsedCsr, KeyObject>();
+// Key facts read by parseCsrDer, so that validateCsr does not walk the key a second time.
+const inspectedKeys = new WeakMap<ParsedCsr, PublicKeyInfo>();
 
 /**
  * The DER inside a PEM text that holds exactly one block labelled `CERTIFICATE REQUEST` and
@@ -84,12 +87,6 @@ export function parseCsrPem(pem: string): ParsedCsr {
 /** Parses a DER CSR like {@link parseCsrPem}. Throws CsrError `csr_malformed`. */
 export function parseCsrDer(der: Buffer): ParsedCsr {
   const parts = splitCsr(der);
-  let request: CertificationRequest;
-  try {
-    request = AsnConvert.parse(der, CertificationRequest);
-  } catch (error) {
-    throw new CsrError('csr_malformed', 'the CSR is not a valid PKCS#10 request', { cause: error });
-  }
   const spki = parts.publicKeySpki;
   const key = inspectKey(spki);
   const parsed: ParsedCsr = {
@@ -97,9 +94,9 @@ export function parseCsrDer(der: Buffer): ParsedCsr {
     publicKeySpki: spki,
     publicKeySha256: sha256hex(spki),
     keyType: key?.keyType ?? 'other-unknown',
-    uriSans: requestedUriSans(request),
+    uriSans: requestedUriSans(der, parts.attributes),
   };
-  if (key) loadedKeys.set(parsed, key.key);
+  if (key) inspectedKeys.set(parsed, key);
 
   return parsed;
 }
@@ -113,7 +110,11 @@ export function parseCsrDer(der: Buffer): ParsedCsr {
  */
 export function validateCsr(csr: ParsedCsr, expectedSpiffeId: string): void {
   const parts = splitCsr(csr.der);
-  const key = loadedKeys.get(csr) ?? inspectKey(parts.publicKeySpki)?.key;
+  const info = inspectedKeys.get(csr) ?? inspectKey(parts.publicKeySpki);
+  const key = info ? loadKey(parts.publicKeySpki, info) : null;
+  if (!key && info && isAllowedKeyType(info.keyType)) {
+    throw new CsrError('csr_malformed', 'the CSR public key is not a valid key of its type');
+  }
   if (!key) {
     throw new CsrError('csr_key_not_allowed', 'the CSR public key type is not supported');
   }
@@ -149,6 +150,7 @@ interface CsrParts {
   signatureAlgorithmHasParameters: boolean;
   signature: Buffer;
   publicKeySpki: Buffer;
+  attributes: DerElement | undefined;
 }
 
 /** Walks the outer structure, keeping the exact bytes the signature covers. */
@@ -169,7 +171,11 @@ function splitCsr(der: Buffer): CsrParts {
       bits?.tag === DER_TAG.BIT_STRING &&
       bits.end > bits.contentStart &&
       der[bits.contentStart] === 0 &&
-      spki?.tag === DER_TAG.SEQUENCE;
+      infoFields[0]?.tag === INTEGER_TAG &&
+      infoFields[1]?.tag === DER_TAG.SEQUENCE &&
+      spki?.tag === DER_TAG.SEQUENCE &&
+      infoFields.length <= 4 &&
+      (infoFields[3] === undefined || infoFields[3].tag === ATTRIBUTES_TAG);
     if (!valid) throw new Error('unexpected CSR structure');
 
     return {
@@ -178,6 +184,7 @@ function splitCsr(der: Buffer): CsrParts {
       signatureAlgorithmHasParameters: parameters !== undefined && der[parameters.start] !== 0x05,
       signature: der.subarray(bits.contentStart + 1, bits.end),
       publicKeySpki: der.subarray(spki.start, spki.end),
+      attributes: infoFields[3],
     };
   } catch (error) {
     throw new CsrError('csr_malformed', 'the CSR is not a valid PKCS#10 request', { cause: error });
@@ -212,31 +219,33 @@ function inspectKey(spki: Buffer): PublicKeyInfo | null {
   try {
     return inspectPublicKey(spki);
   } catch {
-    // Node cannot load every algorithm (DSA variants, post-quantum keys): report it as unknown.
     return null;
   }
 }
 
-function requestedUriSans(request: CertificationRequest): string[] {
-  const uris: string[] = [];
-  for (const attribute of request.certificationRequestInfo.attributes) {
-    if (attribute.type !== OID_EXTENSION_REQUEST) continue;
-    for (const value of attribute.values) {
-      uris.push(...uriSansOf(value));
-    }
+function loadKey(spki: Buffer, info: PublicKeyInfo): KeyObject | null {
+  try {
+    return loadPublicKey(spki, info);
+  } catch {
+    // Node cannot load every algorithm, nor a point off its curve: such a key is not usable.
+    return null;
   }
-
-  return uris;
 }
 
-function uriSansOf(extensionsDer: ArrayBuffer): string[] {
+// The request is walked as DER rather than decoded by a generic ASN.1 library: only the
+// extensionRequest attribute matters here, and generic decoding cost more than the signature
+// check. CertificationRequestInfo attributes are [0] SET OF { type OID, values SET }; the SAN
+// sits in an Extension's OCTET STRING as GeneralNames, URIs being [6] IA5String.
+function requestedUriSans(der: Buffer, attributes: DerElement | undefined): string[] {
+  if (!attributes) return [];
   try {
-    const extensions = AsnConvert.parse(extensionsDer, Extensions);
     const uris: string[] = [];
-    for (const extension of extensions) {
-      if (extension.extnID !== id_ce_subjectAltName) continue;
-      for (const name of AsnConvert.parse(extension.extnValue, SubjectAlternativeName)) {
-        if (name.uniformResourceIdentifier !== undefined) uris.push(name.uniformResourceIdentifier);
+    for (const attribute of readDerChildren(der, attributes)) {
+      const [type, values] = readDerChildren(der, attribute);
+      if (type?.tag !== OID_TAG || !values || values.tag !== SET_TAG) throw new Error('attribute');
+      if (!der.subarray(type.contentStart, type.end).equals(OID_EXTENSION_REQUEST)) continue;
+      for (const extensions of readDerChildren(der, values)) {
+        uris.push(...uriSansOf(der, extensions));
       }
     }
 
@@ -244,4 +253,23 @@ function uriSansOf(extensionsDer: ArrayBuffer): string[] {
   } catch (error) {
     throw new CsrError('csr_malformed', 'the CSR extension request is not valid', { cause: error });
   }
+}
+
+function uriSansOf(der: Buffer, extensions: DerElement): string[] {
+  if (extensions.tag !== DER_TAG.SEQUENCE) throw new Error('extensions');
+  const uris: string[] = [];
+  for (const extension of readDerChildren(der, extensions)) {
+    const fields = readDerChildren(der, extension);
+    const [oid] = fields;
+    const value = fields[fields.length - 1];
+    if (oid?.tag !== OID_TAG || value?.tag !== OCTET_STRING_TAG) throw new Error('extension');
+    if (!der.subarray(oid.contentStart, oid.end).equals(OID_SUBJECT_ALT_NAME)) continue;
+    const names = readDerElement(der, value.contentStart, value.end);
+    if (names.tag !== DER_TAG.SEQUENCE || names.end !== value.end) throw new Error('names');
+    for (const name of readDerChildren(der, names)) {
+      if (name.tag === URI_TAG) uris.push(der.toString('latin1', name.contentStart, name.end));
+    }
+  }
+
+  return uris;
 }

@@ -34,12 +34,13 @@ const TAG_EXTENSIONS = 0xa3;
  * Builds and signs an X.509 v3 certificate. This is the only place where certificates are
  * encoded, so a faster encoder can replace it without touching the issuer's callers.
  *
- * Why this shape: the TBSCertificate frame (version, serial, validity, the caller's SPKI) is
- * assembled here as plain DER, while the intricate parts (names, extension values) come from
- * @peculiar/asn1-x509. The DER of the TBSCertificate is then signed through the Signer port, so
- * the CA never holds raw key bytes and an HSM plugin fits unchanged. Driving @peculiar/x509 with
- * a delegating crypto provider was the other option; its provider is process-global and its
- * generator re-encodes the whole certificate through generic ASN.1 code on every issuance.
+ * Why this shape: a TBSCertificate here is a fixed frame (version, serial, validity, names,
+ * the caller's SPKI copied byte for byte, a few known extensions), so it is written as DER
+ * directly; @peculiar/asn1-x509 only builds the subject Names of CA certificates and reads
+ * certificates back. The DER of the TBSCertificate is then signed through the Signer port, so
+ * the CA never holds raw key bytes and an HSM plugin fits unchanged. Driving @peculiar/x509
+ * with a delegating crypto provider was the other option; its provider is process-global and
+ * its generic ASN.1 encoding cost more per certificate than the ECDSA signature itself.
  */
 export async function buildCertificate(fields: CertificateFields, signer: Signer): Promise<Buffer> {
   const algorithm = SIGNATURE_ALGORITHMS[signer.algorithm];
