@@ -149,6 +149,8 @@ export class EnrollmentService {
     return this.deny('mac_invalid', null, evidence);
   }
 
+  // Limitation: the store drops a token (and a nonce) at its expiry, so an expired one is
+  // audited as `token_unknown` (`nonce_unknown`); the client sees the same answer either way.
   private async checkToken(tokenId: string, now: number, evidence: Evidence): Promise<TokenRecord> {
     const token = await this.store.getToken(tokenId);
     if (!token) return this.deny('token_unknown', null, evidence);

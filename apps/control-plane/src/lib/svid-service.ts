@@ -147,6 +147,8 @@ export class SvidService {
 
   // The expired SVID must chain to a root we still publish and must have expired less than
   // the recovery window ago; verification happens at an instant inside its validity.
+  // Limitation: an SVID that has not quite expired is accepted too, so a component whose clock
+  // runs ahead can still recover; it proves the same key and HMAC key either way.
   private expiredLeaf(
     body: RecoverParams,
     now: number,
