@@ -9,6 +9,8 @@ import { redisTestUrl } from '@zen/store/testing';
 
 import { TestControlPlane } from '../testing/harness';
 
+import { CaScheduler } from './ca-scheduler';
+
 const REDIS_URL = redisTestUrl();
 const describeRedis = REDIS_URL ? describe : describe.skip;
 
@@ -69,5 +71,18 @@ describeRedis('control plane replicas on the redis store', () => {
     expect(records.filter((r) => r.type === 'enrollment.confirmed').pop()?.subject).toBe(
       identity.spiffeId,
     );
+  });
+
+  it('lets a replica pick up a CA rotation made by the other on its next refresh', async () => {
+    const rotate = await a.adminClient().request('POST', '/v1/admin/ca/rotate');
+
+    await b.container.resolve(CaScheduler).refresh();
+    const status = await b
+      .adminClient()
+      .request<{ generations: { state: string }[] }>('GET', '/v1/admin/ca');
+
+    expect(rotate.status).toBe(200);
+    expect(status.body.generations.map((g) => g.state).sort()).toEqual(['active', 'old']);
+    expect(b.bundlePem()).toBe(a.bundlePem());
   });
 });
