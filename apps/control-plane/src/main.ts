@@ -4,6 +4,7 @@ import { Command } from 'commander';
 
 import { loadConfig } from '@zen/config';
 import { createLogger } from '@zen/logging';
+import type { Logger } from '@zen/logging';
 
 import { buildContainer } from './container';
 import { controlPlaneConfigSchema } from './lib/config';
@@ -19,7 +20,11 @@ function parseFlags(argv: string[]): { flags: Record<string, unknown>; configFil
     .option('--state-dir <dir>', 'state folder (server key, CA keys, audit key, admin credential)')
     .option('--listen <host:port>', 'address to listen on (default 127.0.0.1:8443)')
     .option('--name <name>', 'replica name in its SPIFFE ID (default cp-1)')
-    .option('--san <name>', 'extra DNS name or IP of the serving SVID (repeatable)', collect)
+    .option(
+      '--san <name>',
+      'extra DNS name or IP of the serving SVID, beside localhost and 127.0.0.1 (repeatable)',
+      collect,
+    )
     .option('--store <kind>', 'memory | redis')
     .option('--redis-url <url>', 'redis://, rediss://, redis-sentinel://, redis-cluster://')
     .option('--trust-domain <name>', 'trust domain (default zen.mesh)')
@@ -103,7 +108,7 @@ function installShutdown(
   process.on('SIGINT', stop);
 }
 
-function flushAndExit(logger: ReturnType<typeof createLogger>, code: number): void {
+function flushAndExit(logger: Logger, code: number): void {
   logger.on('finish', () => process.exit(code));
   logger.end();
   setTimeout(() => process.exit(code), 2000).unref();

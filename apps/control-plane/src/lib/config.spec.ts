@@ -8,7 +8,7 @@ describe('controlPlaneConfigSchema', () => {
 
     expect(config).toMatchObject({
       listen: '127.0.0.1:8443',
-      san: ['localhost', '127.0.0.1'],
+      san: [],
       store: 'memory',
       trustDomain: 'zen.mesh',
       signer: 'file',

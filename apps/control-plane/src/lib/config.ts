@@ -38,7 +38,8 @@ export const controlPlaneConfigSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9._-]{1,64}$/)
     .default('cp-1'),
-  san: stringList.default(['localhost', '127.0.0.1']),
+  /** Extra names of the serving SVID, beside `localhost` and `127.0.0.1`. */
+  san: stringList.default([]),
   store: z.enum(['memory', 'redis']).default('memory'),
   redisUrl: z.string().min(1).default('redis://127.0.0.1:6379'),
   redisKeyPrefix: z.string().min(1).optional(),

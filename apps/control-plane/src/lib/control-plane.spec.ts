@@ -48,7 +48,7 @@ describe('ControlPlane start and restart', () => {
 
   it('serves an SVID with the control-plane SPIFFE ID and the configured DNS and IP SANs', async () => {
     const cp = await TestControlPlane.start({
-      san: ['localhost', '127.0.0.1', 'cp.example.internal'],
+      san: ['cp.example.internal', '10.1.2.3'],
       name: 'cp-7',
     });
     const port = Number(new URL(cp.url).port);
@@ -70,5 +70,6 @@ describe('ControlPlane start and restart', () => {
     expect(names).toContain('DNS:localhost');
     expect(names).toContain('DNS:cp.example.internal');
     expect(names).toContain('IP Address:127.0.0.1');
+    expect(names).toContain('IP Address:10.1.2.3');
   });
 });

@@ -21,6 +21,9 @@ import type { ControlPlaneConfig } from './config';
 import { statePaths, writeFileAtomic } from './state-dir';
 import { CA_MANAGER } from './tokens';
 
+/** Names every serving SVID carries, so local clients verify it without options. */
+export const DEFAULT_SANS = ['localhost', '127.0.0.1'];
+
 /** The operator identity written on first start. */
 export const ADMIN_NAME = 'operator';
 
@@ -82,9 +85,10 @@ export class LocalCredentials {
       'control-plane',
       this.config.name,
     ).uri;
+    const names = [...new Set([...DEFAULT_SANS, ...this.config.san])];
     const { svid, keyPem } = await this.issueWithFreshKey(spiffeId, this.config.svidTtl, {
-      dnsNames: this.config.san.filter((name) => isIP(name) === 0),
-      ipAddresses: this.config.san.filter((name) => isIP(name) !== 0),
+      dnsNames: names.filter((name) => isIP(name) === 0),
+      ipAddresses: names.filter((name) => isIP(name) !== 0),
     });
 
     return {
