@@ -42,7 +42,7 @@ export function formatRow(m: Measurement, baseline: Measurement): string {
   const ratio = us / microsPerRun(baseline);
   const perSecond = Math.round(1e6 / us);
   return [
-    m.name.padEnd(44),
+    m.name.padEnd(50),
     `${us.toFixed(1).padStart(9)} us/op`,
     `${String(perSecond).padStart(8)} op/s`,
     `${ratio.toFixed(2).padStart(7)}x baseline`,
