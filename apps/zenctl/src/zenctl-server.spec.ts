@@ -181,6 +181,7 @@ describe('bin/zenctl against the control plane', () => {
 
     expect(evict.status).toBe(0);
     expect(evict.stdout).toMatch(/^evicted spiffe:\/\/zen\.mesh\/zen-agent\/n1/);
+    expect(rotate.stderr).toBe('');
     expect(rotate.status).toBe(0);
     expect(rotate.stdout).toContain('activated');
   });

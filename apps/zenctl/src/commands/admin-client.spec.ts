@@ -66,6 +66,16 @@ describe('AdminClient', () => {
     expect(err.reason).toBe('cannot reach https://localhost:8443: ECONNREFUSED');
   });
 
+  it('maps a transport timeout to cli_server_timeout with exit 2', async () => {
+    const timeout = Object.assign(new Error('no response in time'), { code: 'transport_timeout' });
+    const client = clientAnswering(async () => Promise.reject(timeout));
+
+    const err = await failureOf(client.get('/v1/x'));
+
+    expect([err.code, err.exitCode]).toEqual(['cli_server_timeout', 2]);
+    expect(err.reason).toBe('no answer from https://localhost:8443 within 30 s');
+  });
+
   it('names a non-2xx answer without an error body as an invalid response', async () => {
     const client = clientAnswering(async () => ({ status: 502, headers: {}, body: 'bad gateway' }));
 

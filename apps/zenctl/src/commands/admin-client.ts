@@ -16,6 +16,9 @@ export interface ServerOptions {
   stateDir?: string;
 }
 
+/** How long one admin request may take; a CA rotation on a busy host can take seconds. */
+export const ADMIN_REQUEST_TIMEOUT_MS = 30_000;
+
 /** One HTTP exchange with the control plane; the seam specs replace with an in-process fake. */
 export interface AdminTransport {
   request(method: string, pathAndQuery: string, body?: unknown): Promise<AdminResponse>;
@@ -118,7 +121,11 @@ export async function connectAdmin(io: CliIo, opts: ServerOptions): Promise<Admi
   const credential = await readAdminCredential(resolveAdminDir(io, opts));
   const { ZenHttpClient } = await import('@zen/transport');
 
-  const http = new ZenHttpClient({ baseUrl: server, ...credential });
+  const http = new ZenHttpClient({
+    baseUrl: server,
+    ...credential,
+    timeoutMs: ADMIN_REQUEST_TIMEOUT_MS,
+  });
   const transport: AdminTransport = {
     request: (method, pathAndQuery, body) => http.request(method, pathAndQuery, body),
     close: () => http.close(),
@@ -157,6 +164,13 @@ function requestFailure(err: unknown, server: string): CliError {
   const wire = err as { code?: unknown; status?: unknown; message?: unknown };
   if (typeof wire.status === 'number' && typeof wire.code === 'string') {
     return new CliError(wire.code, String(wire.message), 1, { cause: err });
+  }
+
+  if ((err as { code?: unknown }).code === 'transport_timeout') {
+    const seconds = ADMIN_REQUEST_TIMEOUT_MS / 1000;
+    return new CliError('cli_server_timeout', `no answer from ${server} within ${seconds} s`, 2, {
+      cause: err,
+    });
   }
 
   return new CliError('cli_server_unreachable', `cannot reach ${server}: ${detail(err)}`, 2, {

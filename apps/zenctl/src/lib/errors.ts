@@ -7,6 +7,7 @@ export type CliErrorCode =
   | 'cli_ca_dir_not_empty'
   | 'cli_admin_credential_missing'
   | 'cli_server_unreachable'
+  | 'cli_server_timeout'
   | 'cli_server_response_invalid'
   | 'cli_audit_chain_broken'
   | 'cli_internal';
