@@ -10,6 +10,8 @@ import { parsePemCertificates, toPemCertificates, trustBundleToPem } from '@zen/
 import { runZenctl } from './testing/run-zenctl';
 
 // These specs run bin/zenctl as a real process, as an operator would.
+// Each spawn starts node and tsx; on a busy host a few of them take seconds.
+jest.setTimeout(120_000);
 
 const TD = 'zen.test';
 const SPIFFE_ID = `spiffe://${TD}/zen-agent/node-1`;
