@@ -42,7 +42,8 @@ export async function spiffeIdParseStream(io: CliIo): Promise<number> {
   const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
   let count = 0;
   for await (const line of lines) {
-    printJsonLine(io, parseOne(line));
+    // Wait for a slow reader of stdout instead of buffering a whole large input.
+    if (io.stdout(`${JSON.stringify(parseOne(line))}\n`) === false) await io.drained?.();
     count += 1;
   }
 

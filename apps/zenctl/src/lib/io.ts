@@ -4,7 +4,10 @@ import { unreadable } from './errors';
 
 /** What a command may touch of its process: streams, environment and working directory. */
 export interface CliIo {
-  stdout: (text: string) => void;
+  /** Returns false when the text was buffered and the caller should wait for `drained`. */
+  stdout: (text: string) => boolean | void;
+  /** Resolves once buffered stdout has been flushed (no-op for in-memory output). */
+  drained?: () => Promise<void>;
   stderr: (text: string) => void;
   stdin: NodeJS.ReadableStream;
   env: Record<string, string | undefined>;
@@ -15,6 +18,7 @@ export interface CliIo {
 export function processIo(): CliIo {
   return {
     stdout: (text) => process.stdout.write(text),
+    drained: () => new Promise((done) => process.stdout.once('drain', () => done())),
     stderr: (text) => process.stderr.write(text),
     stdin: process.stdin,
     env: process.env,

@@ -16,8 +16,12 @@ export function captureIo(
   let err = '';
 
   return {
-    stdout: (text) => (out += text),
-    stderr: (text) => (err += text),
+    stdout: (text) => {
+      out += text;
+    },
+    stderr: (text) => {
+      err += text;
+    },
     stdin: Readable.from([Buffer.from(opts.stdin ?? '')]),
     env: opts.env ?? {},
     cwd: opts.cwd ?? '/nonexistent-cwd',
