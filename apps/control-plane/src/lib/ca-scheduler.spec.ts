@@ -32,4 +32,30 @@ describe('CaScheduler', () => {
       await cp.close();
     }
   });
+
+  it('keeps answering admin steps after its own timers have fired', async () => {
+    const cp = await TestControlPlane.start();
+    const scheduler = cp.container.resolve(CaScheduler);
+    await scheduler.close();
+    const fired: (() => void)[] = [];
+    const spy = jest.spyOn(global, 'setInterval').mockImplementation(((fn: () => void) => {
+      fired.push(fn);
+      return { unref: () => undefined } as unknown as NodeJS.Timeout;
+    }) as unknown as typeof setInterval);
+    try {
+      scheduler.start();
+      for (const step of fired) step();
+
+      const outcome = await Promise.race([
+        scheduler.afterRotation().then(() => 'done'),
+        new Promise((r) => setTimeout(() => r('stuck'), 5000).unref()),
+      ]);
+
+      expect(fired).toHaveLength(2);
+      expect(outcome).toBe('done');
+    } finally {
+      spy.mockRestore();
+      await cp.close();
+    }
+  });
 });

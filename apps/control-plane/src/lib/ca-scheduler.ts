@@ -50,8 +50,10 @@ export class CaScheduler {
 
   /** Starts the rotation and refresh timers (unref'd: they never hold the process open). */
   start(): void {
+    // tick() and refresh() queue themselves; wrapping them in serialize() again would make
+    // the outer step wait for the inner one forever.
     const every = (seconds: number, step: () => Promise<void>) => {
-      const timer = setInterval(() => this.serialize(step), seconds * 1000);
+      const timer = setInterval(() => void step(), seconds * 1000);
       timer.unref();
       this.timers.push(timer);
     };
