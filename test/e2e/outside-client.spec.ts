@@ -26,8 +26,8 @@ describe('outside client with openssl and curl', () => {
     rmSync(stateDir, { recursive: true, force: true });
   });
 
-  it('enrolls, confirms and renews, and has its replayed request refused', () => {
-    const token = createToken(cp, 'zen-agent', 'outside');
+  it('enrolls, confirms and renews, and has its replayed request refused', async () => {
+    const token = await createToken(cp, 'zen-agent', 'outside');
 
     const run = spawnSync(
       'bash',
@@ -45,8 +45,8 @@ describe('outside client with openssl and curl', () => {
     expect(run.status).toBe(0);
   });
 
-  it('refuses a second enrollment with the spent token', () => {
-    const token = createToken(cp, 'zen-agent', 'spent');
+  it('refuses a second enrollment with the spent token', async () => {
+    const token = await createToken(cp, 'zen-agent', 'spent');
     const first = spawnSync(
       'bash',
       [join(REPO_ROOT, 'test', 'outside-client', 'enroll.sh'), cp.url, token, join(stateDir, 'd')],

@@ -56,7 +56,7 @@ describe('control-plane replicas on one Redis', () => {
   });
 
   it('issues exactly one SVID for 50 concurrent enrollments with one token across two replicas', async () => {
-    const token = createToken(a, 'zen-agent', 'raced');
+    const token = await createToken(a, 'zen-agent', 'raced');
 
     const attempts = await Promise.all(
       Array.from({ length: 50 }, (_, i) => enrollOnce(i % 2 ? a.url : b.url, ca, token)),
@@ -72,7 +72,7 @@ describe('control-plane replicas on one Redis', () => {
   });
 
   it('lets an identity enrolled on one replica confirm on the other', async () => {
-    const token = createToken(b, 'ingester', 'shared');
+    const token = await createToken(b, 'ingester', 'shared');
 
     const { enrolled } = await enrollOnce(a.url, ca, token);
     const confirmed = await confirm(b.url, ca, enrolled!);
@@ -82,15 +82,15 @@ describe('control-plane replicas on one Redis', () => {
   });
 
   it('keeps tokens, enrollments and the audit chain across a restart', async () => {
-    const unused = createToken(a, 'egress', 'later');
-    const { enrolled } = await enrollOnce(a.url, ca, createToken(a, 'zen-agent', 'before'));
+    const unused = await createToken(a, 'egress', 'later');
+    const { enrolled } = await enrollOnce(a.url, ca, await createToken(a, 'zen-agent', 'before'));
     expect((await confirm(a.url, ca, enrolled!)).status).toBe(200);
 
     await Promise.all([a.stop(), b.stop()]);
     a = await startControlPlane({ stateDir, store: 'redis', redisUrl });
     b = await startControlPlane({ stateDir, store: 'redis', redisUrl });
 
-    const list = runZenctl([
+    const list = await runZenctl([
       'enrollments',
       'list',
       '--json',
@@ -104,7 +104,7 @@ describe('control-plane replicas on one Redis', () => {
     const later = await enrollOnce(b.url, ca, unused);
     expect(later.response.status).toBe(201);
     expect(later.enrolled?.spiffeId).toBe('spiffe://zen.mesh/egress/later');
-    const verify = runZenctl(['audit', 'verify', '--server', a.url, '--state-dir', stateDir]);
+    const verify = await runZenctl(['audit', 'verify', '--server', a.url, '--state-dir', stateDir]);
     expect(verify.stderr).toBe('');
     expect(verify.status).toBe(0);
   });

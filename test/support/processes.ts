@@ -1,4 +1,4 @@
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -129,20 +129,34 @@ export interface CommandResult {
   stderr: string;
 }
 
-/** Runs `bin/zenctl` with the given arguments and waits for it to end. */
-export function runZenctl(args: string[], input?: string): CommandResult {
-  const result = spawnSync(join(REPO_ROOT, 'bin', 'zenctl'), args, {
-    cwd: REPO_ROOT,
-    input,
-    encoding: 'utf8',
-    timeout: 60_000,
+/** Runs `bin/zenctl` as a real process, optionally feeding `input` on stdin. */
+export function runZenctl(
+  args: string[],
+  opts: { input?: string; cwd?: string; env?: Record<string, string> } = {},
+): Promise<CommandResult> {
+  return new Promise((done, fail) => {
+    const child = spawn(join(REPO_ROOT, 'bin', 'zenctl'), args, {
+      cwd: opts.cwd ?? REPO_ROOT,
+      env: { ...process.env, ...opts.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += String(chunk)));
+    child.stderr.on('data', (chunk) => (stderr += String(chunk)));
+    child.once('error', fail);
+    child.once('close', (status) => done({ status, stdout, stderr }));
+    child.stdin.end(opts.input ?? '');
   });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** Makes a join token through `zenctl token create` with the control plane's admin credential. */
-export function createToken(cp: RunningControlPlane, component: string, name: string): string {
-  const result = runZenctl([
+export async function createToken(
+  cp: RunningControlPlane,
+  component: string,
+  name: string,
+): Promise<string> {
+  const result = await runZenctl([
     'token',
     'create',
     '--component',

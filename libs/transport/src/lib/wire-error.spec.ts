@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { WIRE_STATUS, WireError, isWireErrorCode } from './wire-error';
 
 const REPO_ROOT = join(__dirname, '../../../..');
+// The design folder beside the checkout is the source of truth; docs/ holds a copy of it.
 const PROTOCOL_CANDIDATES = [
   process.env['ZEN_PROTOCOL_MD'],
-  join(REPO_ROOT, 'docs/PROTOCOL.md'),
-  join(REPO_ROOT, 'PROTOCOL.md'),
   join(REPO_ROOT, '../shared/PROTOCOL.md'),
+  join(REPO_ROOT, 'docs/PROTOCOL.md'),
 ].filter((p): p is string => p !== undefined);
 
 /** Reads the "wire error codes" bullet of PROTOCOL.md into status-by-code. */

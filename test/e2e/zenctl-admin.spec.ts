@@ -4,22 +4,20 @@ import { join } from 'node:path';
 
 import { parsePemCertificates } from '@zen/identity';
 
-import { startControlPlane } from './testing/control-plane-process';
-import type { ControlPlaneProcess } from './testing/control-plane-process';
-import { runZenctl } from './testing/run-zenctl';
+import { RunningControlPlane, runZenctl, startControlPlane } from '../support/processes';
 
 // bin/zenctl against a real bin/control-plane (memory store, temporary state folder).
 // Each spawn starts node and tsx; on a busy host a few of them take seconds.
 jest.setTimeout(120_000);
 
 describe('bin/zenctl against the control plane', () => {
-  let cp: ControlPlaneProcess;
+  let cp: RunningControlPlane;
   let dir: string;
   const server = (): string[] => ['--server', cp.url, '--state-dir', cp.stateDir];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'zenctl-server-'));
-    cp = await startControlPlane(join(dir, 'state'));
+    cp = await startControlPlane({ stateDir: join(dir, 'state') });
   }, 90_000);
 
   afterAll(async () => {
