@@ -75,7 +75,8 @@ describe('control-plane replicas on one Redis', () => {
     const token = await createToken(b, 'ingester', 'shared');
 
     const { enrolled } = await enrollOnce(a.url, ca, token);
-    const confirmed = await confirm(b.url, ca, enrolled!);
+    if (!enrolled) throw new Error('enrollment on replica a failed');
+    const confirmed = await confirm(b.url, ca, enrolled);
 
     expect(confirmed.status).toBe(200);
     expect(confirmed.body).toEqual({ status: 'active' });
@@ -84,7 +85,8 @@ describe('control-plane replicas on one Redis', () => {
   it('keeps tokens, enrollments and the audit chain across a restart', async () => {
     const unused = await createToken(a, 'egress', 'later');
     const { enrolled } = await enrollOnce(a.url, ca, await createToken(a, 'zen-agent', 'before'));
-    expect((await confirm(a.url, ca, enrolled!)).status).toBe(200);
+    if (!enrolled) throw new Error('enrollment before the restart failed');
+    expect((await confirm(a.url, ca, enrolled)).status).toBe(200);
 
     await Promise.all([a.stop(), b.stop()]);
     a = await startControlPlane({ stateDir, store: 'redis', redisUrl });
