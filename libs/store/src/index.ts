@@ -25,6 +25,13 @@ export type {
   TokenState,
 } from './lib/records';
 
+/**
+ * How long both plugins keep token and nonce records past `expiresAt`, so an expired one is
+ * told apart from an unknown one (options `tokenRetentionSeconds`, `nonceRetentionSeconds`).
+ */
+export { DEFAULT_NONCE_RETENTION_SECONDS, DEFAULT_TOKEN_RETENTION_SECONDS } from './lib/retention';
+export type { StoreRetentionOptions } from './lib/retention';
+
 /** The embedded in-process store (the default plugin `memory`). */
 export { MemoryStore } from './lib/memory-store';
 export type { MemoryStoreOptions } from './lib/memory-store';

@@ -73,7 +73,14 @@ export function assertClaimParams(params: ClaimTokenParams): void {
   }
 }
 
-/** Token expiry in the store: kept while pending until the confirm window closes. */
-export function tokenKeepUntil(token: TokenRecord, confirmBy: number): number {
-  return Math.max(token.expiresAt, confirmBy);
+/**
+ * When the store may drop a token: its retention past `expiresAt`, and while pending never
+ * before the confirm window closes (`confirmBy`).
+ */
+export function tokenKeepUntil(
+  token: TokenRecord,
+  retentionSeconds: number,
+  confirmBy = Number.NEGATIVE_INFINITY,
+): number {
+  return Math.max(token.expiresAt + retentionSeconds, confirmBy);
 }

@@ -21,10 +21,11 @@ import {
   type SvidRecord,
   type TokenRecord,
 } from './records';
+import { resolveRetention, type StoreRetentionOptions } from './retention';
 import type { Store } from './store';
 
 /** Options of the in-memory store. */
-export interface MemoryStoreOptions {
+export interface MemoryStoreOptions extends StoreRetentionOptions {
   /** Wall clock in ms that decides record expiry; default `Date.now`. */
   nowMs?: () => number;
 }
@@ -34,12 +35,14 @@ const SWEEP_INTERVAL_MS = 1000;
 /**
  * The embedded store: one process, no persistence. Every atomic operation runs to completion
  * without awaiting between its read and its write, so concurrent calls cannot interleave.
- * Expired records are hidden on read and swept on writes at most once a second.
+ * Records past their keep time (for tokens and nonces: `expiresAt` plus the retention) are
+ * hidden on read and swept on writes at most once a second.
  */
 // Limitation: state lives in this process only; it is lost on restart and cannot be shared by
 // several control-plane replicas (use RedisStore for that).
 export class MemoryStore implements Store {
   private readonly nowMs: () => number;
+  private readonly retention: Required<StoreRetentionOptions>;
   private lastSweepMs = Number.NEGATIVE_INFINITY;
 
   private readonly tokens = new ExpiringMap<TokenRecord>();
@@ -57,6 +60,7 @@ export class MemoryStore implements Store {
 
   constructor(options: MemoryStoreOptions = {}) {
     this.nowMs = options.nowMs ?? Date.now;
+    this.retention = resolveRetention(options);
   }
 
   async start(): Promise<void> {
@@ -73,7 +77,8 @@ export class MemoryStore implements Store {
 
   async putToken(token: TokenRecord): Promise<void> {
     this.written();
-    this.tokens.set(token.tokenId, copy(token), token.expiresAt);
+    const keepUntil = tokenKeepUntil(token, this.retention.tokenRetentionSeconds);
+    this.tokens.set(token.tokenId, copy(token), keepUntil);
   }
 
   async getToken(tokenId: string): Promise<TokenRecord | null> {
@@ -113,7 +118,12 @@ export class MemoryStore implements Store {
       state: 'pending',
       enrollmentId: enrollment.enrollmentId,
     };
-    this.tokens.set(pending.tokenId, pending, tokenKeepUntil(pending, enrollment.confirmBy));
+    const keepUntil = tokenKeepUntil(
+      pending,
+      this.retention.tokenRetentionSeconds,
+      enrollment.confirmBy,
+    );
+    this.tokens.set(pending.tokenId, pending, keepUntil);
     this.enrollments.set(enrollment.enrollmentId, copy(enrollment));
     this.latestBySpiffeId.set(enrollment.spiffeId, enrollment.enrollmentId);
     this.hmacKeys.set(hmacKey.hmacKeyId, copy(hmacKey), hmacKey.expiresAt);
@@ -179,7 +189,8 @@ export class MemoryStore implements Store {
 
   async putNonce(nonce: string, record: NonceRecord): Promise<void> {
     this.written();
-    this.nonces.set(storedKeyOf(nonce), copy(record), record.expiresAt);
+    const keepUntil = record.expiresAt + this.retention.nonceRetentionSeconds;
+    this.nonces.set(storedKeyOf(nonce), copy(record), keepUntil);
   }
 
   async consumeNonce(nonce: string): Promise<NonceRecord | null> {

@@ -7,6 +7,8 @@ import {
   type SvidRecord,
   type TokenRecord,
 } from './records';
+import { DEFAULT_NONCE_RETENTION_SECONDS, DEFAULT_TOKEN_RETENTION_SECONDS } from './retention';
+import type { StoreRetentionOptions } from './retention';
 import type { Store } from './store';
 
 /** A store that can list everything it holds, as both plugins do for tests. */
@@ -94,12 +96,16 @@ function sha(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** Makes a fresh, empty, not yet started store with the given retention options. */
+export type StoreFactory = (retention?: StoreRetentionOptions) => Promise<Store>;
+
 /**
  * The behaviour every Store plugin must show, as a jest suite. `factory` returns a fresh, empty,
- * not yet started store for each test; the suite starts and closes it. Times are passed in, so
- * nothing sleeps; expiry is checked with records whose expiry is already past.
+ * not yet started store for each test, honouring the retention options it is given; the suite
+ * starts and closes it. Times are passed in, so nothing sleeps; expiry and retention are checked
+ * with records whose expiry is already past by less or more than the retention.
  */
-export function describeStoreContract(name: string, factory: () => Promise<Store>): void {
+export function describeStoreContract(name: string, factory: StoreFactory): void {
   describe(`${name} (Store contract)`, () => {
     let store: Store;
     let now: number;
@@ -113,6 +119,20 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
     afterEach(async () => {
       await store.close();
     });
+
+    /** Runs `body` on a second store made with `retention`, closed afterwards. */
+    async function withStore(
+      retention: StoreRetentionOptions,
+      body: (other: Store) => Promise<void>,
+    ): Promise<void> {
+      const other = await factory(retention);
+      await other.start();
+      try {
+        await body(other);
+      } finally {
+        await other.close();
+      }
+    }
 
     async function claimed(token = makeToken(now)): Promise<ClaimParts & { token: TokenRecord }> {
       await store.putToken(token);
@@ -140,12 +160,34 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         expect(await store.getToken(hex(8))).toBeNull();
       });
 
-      it('drops a token whose expiry has passed', async () => {
+      it('returns an expired token, expiresAt in the past, while it is retained', async () => {
         const token = makeToken(now - 2 * HOUR, { expiresAt: now - 10 });
 
         await store.putToken(token);
 
+        expect(await store.getToken(token.tokenId)).toEqual(token);
+      });
+
+      it('drops an expired token once the default retention of one day has passed', async () => {
+        const expiresAt = now - DEFAULT_TOKEN_RETENTION_SECONDS - 10;
+        const token = makeToken(expiresAt - HOUR, { expiresAt });
+
+        await store.putToken(token);
+
         expect(await store.getToken(token.tokenId)).toBeNull();
+      });
+
+      it('keeps an expired token for the configured retention, then drops it', async () => {
+        await withStore({ tokenRetentionSeconds: 100 }, async (other) => {
+          const retained = makeToken(now - HOUR, { expiresAt: now - 90 });
+          const gone = makeToken(now - HOUR, { expiresAt: now - 110 });
+
+          await other.putToken(retained);
+          await other.putToken(gone);
+
+          expect(await other.getToken(retained.tokenId)).toEqual(retained);
+          expect(await other.getToken(gone.tokenId)).toBeNull();
+        });
       });
     });
 
@@ -259,6 +301,34 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         });
 
         expect(result).toEqual({ kind: 'denied', reason: 'token_expired' });
+      });
+
+      it('denies an expired token it still retains with token_expired', async () => {
+        const token = makeToken(now - 2 * HOUR, { expiresAt: now - 10 });
+        await store.putToken(token);
+
+        const result = await store.claimToken({
+          tokenId: token.tokenId,
+          nowSeconds: now,
+          ...makeClaim(token, now),
+        });
+
+        expect(result).toEqual({ kind: 'denied', reason: 'token_expired' });
+        expect(await store.getToken(token.tokenId)).toEqual(token);
+      });
+
+      it('denies an expired token past its retention with token_unknown', async () => {
+        const expiresAt = now - DEFAULT_TOKEN_RETENTION_SECONDS - 10;
+        const token = makeToken(expiresAt - HOUR, { expiresAt });
+        await store.putToken(token);
+
+        const result = await store.claimToken({
+          tokenId: token.tokenId,
+          nowSeconds: now,
+          ...makeClaim(token, now),
+        });
+
+        expect(result).toEqual({ kind: 'denied', reason: 'token_unknown' });
       });
 
       it('denies a token spent by a confirmed enrollment, even for the same key', async () => {
@@ -492,12 +562,37 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         expect(await store.consumeNonce(hex(32))).toBeNull();
       });
 
-      it('drops a nonce whose expiry has passed', async () => {
+      it('hands an expired nonce out once while it is retained, then never again', async () => {
         const nonce = hex(32);
-
         await store.putNonce(nonce, { tokenId: 'abcdef0123456789', expiresAt: now - 1 });
 
+        const first = await store.consumeNonce(nonce);
+        const second = await store.consumeNonce(nonce);
+
+        expect(first).toEqual({ tokenId: 'abcdef0123456789', expiresAt: now - 1 });
+        expect(second).toBeNull();
+      });
+
+      it('drops an expired nonce once the default retention of 300 s has passed', async () => {
+        const nonce = hex(32);
+        const expiresAt = now - DEFAULT_NONCE_RETENTION_SECONDS - 1;
+
+        await store.putNonce(nonce, { tokenId: 'abcdef0123456789', expiresAt });
+
         expect(await store.consumeNonce(nonce)).toBeNull();
+      });
+
+      it('keeps an expired nonce for the configured retention, then drops it', async () => {
+        await withStore({ nonceRetentionSeconds: 30 }, async (other) => {
+          const retained = hex(32);
+          const gone = hex(32);
+          await other.putNonce(retained, { tokenId: 'abcdef0123456789', expiresAt: now - 20 });
+          await other.putNonce(gone, { tokenId: 'abcdef0123456789', expiresAt: now - 40 });
+
+          const results = [await other.consumeNonce(retained), await other.consumeNonce(gone)];
+
+          expect(results).toEqual([{ tokenId: 'abcdef0123456789', expiresAt: now - 20 }, null]);
+        });
       });
 
       it('lets exactly one of 50 concurrent consumers have the nonce', async () => {

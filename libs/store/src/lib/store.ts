@@ -23,7 +23,11 @@ import type {
  *
  * Methods marked ATOMIC decide a race inside the store itself (one Lua script on Redis, one
  * synchronous step in memory), so several control-plane replicas sharing one store never both
- * win. Records with an expiry vanish after it, so nothing grows without bound.
+ * win. Records with an expiry vanish after it, so nothing grows without bound. Tokens and
+ * challenge nonces are kept a retention period past their `expiresAt` first (plugin options
+ * `tokenRetentionSeconds`, default 86400, and `nonceRetentionSeconds`, default 300): in that
+ * time the store still returns them, with `expiresAt` in the past, so callers can tell an
+ * expired token or nonce from an unknown one and decide for themselves.
  *
  * Every method rejects with `StoreUnavailableError` (`store_unavailable`) when the backing store
  * cannot be reached, promptly rather than hanging.
@@ -36,24 +40,31 @@ export interface Store {
   /** Readiness probe; rejects with `store_unavailable` when the backend is down. */
   ping(): Promise<void>;
 
-  /** Stores a token; it expires at `expiresAt` (kept until `confirmBy` while pending). */
+  /**
+   * Stores a token; it is kept until `expiresAt` plus the token retention (and while pending at
+   * least until its enrollment's `confirmBy`).
+   */
   putToken(token: TokenRecord): Promise<void>;
-  /** The token, or null when unknown or expired. */
+  /**
+   * The token, expired ones included while retained (check `expiresAt`); null when unknown or
+   * past its retention.
+   */
   getToken(tokenId: string): Promise<TokenRecord | null>;
   /**
    * ATOMIC: counts one failed MAC against the token and locks it once `maxFailures` is reached.
-   * Null when the token is unknown.
+   * Null when the token is unknown or past its retention.
    */
   recordFailedMac(
     tokenId: string,
     maxFailures: number,
   ): Promise<{ failedMacs: number; locked: boolean } | null>;
   /**
-   * ATOMIC: an unused, unexpired, unlocked token becomes pending and the enrollment and HMAC key
-   * record are stored (`claimed`). A pending token whose enrollment is unconfirmed, inside its
-   * confirm window and for the same public key answers `resumed` with the stored enrollment (the
-   * crash-safe retry of PROTOCOL.md); the new records are then discarded. Anything else is
-   * `denied` with the precise reason.
+   * ATOMIC: an unused, unexpired (at `nowSeconds`), unlocked token becomes pending and the
+   * enrollment and HMAC key record are stored (`claimed`). A pending token whose enrollment is
+   * unconfirmed, inside its confirm window and for the same public key answers `resumed` with
+   * the stored enrollment (the crash-safe retry of PROTOCOL.md); the new records are then
+   * discarded. Anything else is `denied` with the precise reason: an expired token still
+   * retained is `token_expired`, one past its retention `token_unknown`.
    */
   claimToken(params: ClaimTokenParams): Promise<ClaimTokenResult>;
   /**
@@ -77,9 +88,12 @@ export interface Store {
   /** The wrapped HMAC key record, or null when unknown or expired. */
   getHmacKey(hmacKeyId: string): Promise<HmacKeyRecord | null>;
 
-  /** Stores a challenge nonce under its SHA-256 until `expiresAt`. */
+  /** Stores a challenge nonce under its SHA-256 until `expiresAt` plus the nonce retention. */
   putNonce(nonce: string, record: NonceRecord): Promise<void>;
-  /** ATOMIC get-and-delete: the first caller gets the record, every later one null. */
+  /**
+   * ATOMIC get-and-delete: the first caller gets the record, every later one null. An expired
+   * nonce still retained is returned (and consumed) like any other: check `expiresAt`.
+   */
   consumeNonce(nonce: string): Promise<NonceRecord | null>;
   /**
    * ATOMIC set-if-absent for `ttlSeconds`: true the first time a key is seen in that window.

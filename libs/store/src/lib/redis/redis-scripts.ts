@@ -18,9 +18,9 @@ return { token.failedMacs, token.locked and 1 or 0 }
 
 /**
  * KEYS: token. ARGV: prefix, now, enrollment json, hmac key json, enrollmentId, hmacKeyId,
- * spiffeId, publicKeySha256, confirmBy, createdAt, hmacKeyExpiresAt.
+ * spiffeId, publicKeySha256, confirmBy, createdAt, hmacKeyExpiresAt, tokenRetentionSeconds.
  * Returns {'denied', reason} | {'resumed', token json, enrollment json} | {'claimed', token json}.
- * Same rules as claim-rules.ts.
+ * Same rules as claim-rules.ts, keep time included.
  */
 export const CLAIM_TOKEN = `
 local prefix = ARGV[1]
@@ -45,7 +45,8 @@ token.state = 'pending'
 token.enrollmentId = ARGV[5]
 local tokenJson = cjson.encode(token)
 local confirmBy = tonumber(ARGV[9])
-redis.call('SET', KEYS[1], tokenJson, 'EXAT', math.max(token.expiresAt, confirmBy))
+local keepUntil = math.max(token.expiresAt + tonumber(ARGV[12]), confirmBy)
+redis.call('SET', KEYS[1], tokenJson, 'EXAT', keepUntil)
 redis.call('SET', prefix .. 'enrollment:' .. ARGV[5], ARGV[3])
 redis.call('ZADD', prefix .. 'enrollments', ARGV[10], ARGV[5])
 redis.call('SET', prefix .. 'enrollment-of:' .. ARGV[7], ARGV[5])

@@ -95,7 +95,7 @@ if (url) {
     await admin.quit();
   });
 
-  describeStoreContract('RedisStore', async () => new RedisStore(options()));
+  describeStoreContract('RedisStore', async (retention) => new RedisStore(options(retention)));
 
   describe('RedisStore', () => {
     let store: RedisStore;
@@ -111,7 +111,7 @@ if (url) {
       await store.close();
     });
 
-    it('gives every expiring record a TTL and keeps a pending token until confirmBy', async () => {
+    it('gives every expiring record a TTL, token and nonce TTLs including their retention', async () => {
       const t = token(now, { expiresAt: now + 100 });
       await store.putToken(t);
       const claim = claimParts(t, now, 'ab'.repeat(32));
@@ -134,15 +134,55 @@ if (url) {
       const ttlOf = (part: string) =>
         Object.entries(ttls).find(([key]) => key.includes(part))?.[1] ?? Number.NaN;
 
-      expect(ttlOf(':token:')).toBeGreaterThan(100_000);
-      expect(ttlOf(':token:')).toBeLessThanOrEqual(601_000);
-      expect(ttlOf(':nonce:')).toBeGreaterThan(0);
-      expect(ttlOf(':nonce:')).toBeLessThanOrEqual(61_000);
+      expect(ttlOf(':token:')).toBeGreaterThan((100 + 86_400 - 2) * 1000);
+      expect(ttlOf(':token:')).toBeLessThanOrEqual((100 + 86_400 + 1) * 1000);
+      expect(ttlOf(':nonce:')).toBeGreaterThan((60 + 300 - 2) * 1000);
+      expect(ttlOf(':nonce:')).toBeLessThanOrEqual((60 + 300 + 1) * 1000);
       expect(ttlOf(':once:')).toBeGreaterThan(0);
       expect(ttlOf(':once:')).toBeLessThanOrEqual(600_000);
       expect(ttlOf(':svid:')).toBeGreaterThan(3_600_000);
       expect(ttlOf(':hmac-key:')).toBeGreaterThan(7_200_000);
       expect(ttlOf(':rate:')).toBeNaN();
+    });
+
+    it('sets token and nonce TTLs to expiresAt plus the configured retention', async () => {
+      const other = new RedisStore(
+        options({ tokenRetentionSeconds: 1000, nonceRetentionSeconds: 30 }),
+      );
+      await other.start();
+      try {
+        await other.putToken(token(now, { expiresAt: now + 100 }));
+        await other.putNonce('d'.repeat(64), { tokenId: 'abcdef0123456789', expiresAt: now + 60 });
+
+        const ttls = Object.entries(await other.keyTtlsMs());
+        const ttlOf = (part: string) => ttls.find(([key]) => key.includes(part))?.[1] ?? NaN;
+
+        expect(ttlOf(':token:')).toBeGreaterThan((100 + 1000 - 2) * 1000);
+        expect(ttlOf(':token:')).toBeLessThanOrEqual((100 + 1000 + 1) * 1000);
+        expect(ttlOf(':nonce:')).toBeGreaterThan((60 + 30 - 2) * 1000);
+        expect(ttlOf(':nonce:')).toBeLessThanOrEqual((60 + 30 + 1) * 1000);
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('keeps a pending token until confirmBy when its retention ends sooner', async () => {
+      const other = new RedisStore(options({ tokenRetentionSeconds: 0 }));
+      await other.start();
+      try {
+        const t = token(now, { expiresAt: now + 100 });
+        await other.putToken(t);
+        const claim = claimParts(t, now, 'ab'.repeat(32));
+
+        await other.claimToken(claim);
+
+        const ttls = Object.entries(await other.keyTtlsMs());
+        const tokenTtl = ttls.find(([key]) => key.includes(':token:'))?.[1] ?? NaN;
+        expect(tokenTtl).toBeGreaterThan((claim.enrollment.confirmBy - now - 2) * 1000);
+        expect(tokenTtl).toBeLessThanOrEqual((claim.enrollment.confirmBy - now + 1) * 1000);
+      } finally {
+        await other.close();
+      }
     });
 
     it('gives rate-limit counters a TTL of their duration', async () => {

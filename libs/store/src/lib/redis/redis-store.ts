@@ -1,7 +1,7 @@
 import Redis, { Cluster, type RedisOptions } from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 
-import { assertClaimParams } from '../claim-rules';
+import { assertClaimParams, tokenKeepUntil } from '../claim-rules';
 import { storedKeyOf } from '../digest';
 import { StoreUnavailableError } from '../errors';
 import { isRateLimiterRes, limiterName, toRateLimitResult } from '../rate-limit-result';
@@ -23,6 +23,7 @@ import {
   type SvidRecord,
   type TokenRecord,
 } from '../records';
+import { resolveRetention, type StoreRetentionOptions } from '../retention';
 import type { Store } from '../store';
 import { toStoreError } from './redis-errors';
 import { normalizeKeyPrefix, RedisKeys } from './redis-keys';
@@ -43,7 +44,7 @@ export interface StoreLogger {
 }
 
 /** Options of the Redis store. */
-export interface RedisStoreOptions {
+export interface RedisStoreOptions extends StoreRetentionOptions {
   /**
    * `redis://` / `rediss://` (standalone), `redis-sentinel://[:password@]host:port,host:port/
    * <masterName>` (Sentinel) or `redis-cluster://[:password@]host:port,host:port` (Cluster).
@@ -77,7 +78,7 @@ const MGET_CHUNK = 500;
 /**
  * The store shared by several control-plane replicas: ioredis on standalone Redis, Sentinel or
  * Cluster. Every race is decided by one Lua script or command on the server; every record with
- * an expiry carries a Redis TTL. When Redis is down every method rejects at once with
+ * an expiry carries a Redis TTL (tokens and nonces: `expiresAt` plus their retention). When Redis is down every method rejects at once with
  * `StoreUnavailableError` (no offline queue, bounded command time), and the client keeps
  * reconnecting with capped backoff until Redis is back.
  */
@@ -87,6 +88,7 @@ export class RedisStore implements Store {
   private readonly keys: RedisKeys;
   private readonly logger?: StoreLogger;
   private readonly connectTimeoutMs: number;
+  private readonly retention: Required<StoreRetentionOptions>;
   private readonly limiters = new Map<string, RateLimiterRedis>();
   private connectedOnce = false;
   private outage = false;
@@ -96,6 +98,7 @@ export class RedisStore implements Store {
     this.keys = new RedisKeys(normalizeKeyPrefix(options.keyPrefix ?? 'zen:'));
     this.logger = options.logger;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 5000;
+    this.retention = resolveRetention(options);
     this.client = createClient(options);
     this.scripts = defineScripts(this.client);
     this.watchConnection();
@@ -138,7 +141,8 @@ export class RedisStore implements Store {
   async putToken(token: TokenRecord): Promise<void> {
     const key = this.keys.token(token.tokenId);
     const json = JSON.stringify(token);
-    await this.call(() => this.client.set(key, json, 'EXAT', seconds(token.expiresAt)));
+    const keepUntil = seconds(tokenKeepUntil(token, this.retention.tokenRetentionSeconds));
+    await this.call(() => this.client.set(key, json, 'EXAT', keepUntil));
   }
 
   async getToken(tokenId: string): Promise<TokenRecord | null> {
@@ -173,6 +177,7 @@ export class RedisStore implements Store {
         seconds(enrollment.confirmBy),
         seconds(enrollment.createdAt),
         seconds(hmacKey.expiresAt),
+        seconds(this.retention.tokenRetentionSeconds),
       ),
     );
 
@@ -242,7 +247,8 @@ export class RedisStore implements Store {
   async putNonce(nonce: string, record: NonceRecord): Promise<void> {
     const key = this.keys.nonce(storedKeyOf(nonce));
     const json = JSON.stringify(record);
-    await this.call(() => this.client.set(key, json, 'EXAT', seconds(record.expiresAt)));
+    const keepUntil = seconds(record.expiresAt + this.retention.nonceRetentionSeconds);
+    await this.call(() => this.client.set(key, json, 'EXAT', keepUntil));
   }
 
   async consumeNonce(nonce: string): Promise<NonceRecord | null> {
