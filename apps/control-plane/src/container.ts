@@ -129,15 +129,20 @@ export function buildContainer(
 }
 
 function createStore(config: ControlPlaneConfig, clock: Clock, logger: Logger): Store {
+  const retention = {
+    tokenRetentionSeconds: config.tokenRetention,
+    nonceRetentionSeconds: config.nonceRetention,
+  };
   if (config.store === 'redis') {
     return new STORE_PLUGINS.redis({
       url: config.redisUrl,
       keyPrefix: config.redisKeyPrefix,
       logger: logger.child({ module: 'store.redis' }),
+      ...retention,
     });
   }
 
-  return new STORE_PLUGINS.memory({ nowMs: () => clock.nowMs() });
+  return new STORE_PLUGINS.memory({ nowMs: () => clock.nowMs(), ...retention });
 }
 
 function createSignerFactory(config: ControlPlaneConfig): SignerFactory {

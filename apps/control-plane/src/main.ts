@@ -34,6 +34,8 @@ function parseFlags(argv: string[]): { flags: Record<string, unknown>; configFil
     .option('--token-ttl <duration>', 'default join token lifetime (default 1h)')
     .option('--confirm-window <duration>', 'time to confirm an enrollment (default 10m)')
     .option('--nonce-ttl <duration>', 'challenge nonce lifetime (default 60s)')
+    .option('--token-retention <duration>', 'how long expired tokens are kept (default 1d)')
+    .option('--nonce-retention <duration>', 'how long expired nonces are kept (default 5m)')
     .option('--recovery-window <duration>', 'how long after expiry recovery works (default 7d)')
     .option('--rate-limit-per-address <n>', 'enrollment requests per address per window')
     .option('--rate-limit-per-token <n>', 'enrollment requests per token id per window')

@@ -16,18 +16,22 @@ describe('controlPlaneConfigSchema', () => {
       tokenTtl: 3600,
       confirmWindow: 600,
       nonceTtl: 60,
+      tokenRetention: 86400,
+      nonceRetention: 300,
       maxFailedMacs: 5,
     });
   });
 
   it('reads durations as text from env and flags', () => {
     const config = loadConfig(controlPlaneConfigSchema, {
-      env: { ZEN_SVID_TTL: '90s', ZEN_STATE_DIR: '/tmp/x' },
+      env: { ZEN_SVID_TTL: '90s', ZEN_STATE_DIR: '/tmp/x', ZEN_TOKEN_RETENTION: '2d' },
       envPrefix: 'ZEN_',
-      flags: { caTtl: '7d', nonceTtl: '2m' },
+      flags: { caTtl: '7d', nonceTtl: '2m', nonceRetention: '10m' },
     });
 
     expect(config.svidTtl).toBe(90);
+    expect(config.tokenRetention).toBe(2 * 86400);
+    expect(config.nonceRetention).toBe(600);
     expect(config.caTtl).toBe(7 * 86400);
     expect(config.nonceTtl).toBe(120);
   });

@@ -52,6 +52,10 @@ export const controlPlaneConfigSchema = z.object({
   tokenMaxTtl: duration.default(86400),
   confirmWindow: duration.default(600),
   nonceTtl: duration.default(60),
+  /** How long the store keeps an expired token, so its denial is audited `token_expired`. */
+  tokenRetention: duration.default(86400),
+  /** How long the store keeps an expired nonce, so its denial is audited `nonce_expired`. */
+  nonceRetention: duration.default(300),
   recoveryWindow: duration.default(7 * 86400),
   caTickInterval: duration.default(60),
   bundleRefreshInterval: duration.default(15),

@@ -121,7 +121,8 @@ export class EnrollmentService {
     return this.claimAndIssue(token, csr, now, evidence);
   }
 
-  // The nonce is consumed before anything else is decided, so a failed attempt burns it.
+  // The nonce is consumed before anything else is decided, so a failed attempt burns it. The
+  // store still hands out an expired nonce during its retention: the expiry is decided here.
   private async checkNonce(body: EnrollParams, now: number, evidence: Evidence): Promise<void> {
     const nonce = await this.store.consumeNonce(body.nonce);
     if (!nonce) return this.deny('nonce_unknown', null, evidence);
@@ -149,8 +150,8 @@ export class EnrollmentService {
     return this.deny('mac_invalid', null, evidence);
   }
 
-  // Limitation: the store drops a token (and a nonce) at its expiry, so an expired one is
-  // audited as `token_unknown` (`nonce_unknown`); the client sees the same answer either way.
+  // The store keeps an expired token for a retention period, so `token_expired` is told apart
+  // from `token_unknown` in the audit; the client sees the same answer either way.
   private async checkToken(tokenId: string, now: number, evidence: Evidence): Promise<TokenRecord> {
     const token = await this.store.getToken(tokenId);
     if (!token) return this.deny('token_unknown', null, evidence);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 
+import type { AuditRecord } from '@zen/audit';
 import { generateKeyAndCsr } from '@zen/ca';
 import { enrollMacString, hmacHex } from '@zen/hmac';
 
@@ -17,19 +18,23 @@ describe('enrollment denials', () => {
 
   beforeAll(async () => {
     cp = await TestControlPlane.start();
-    serverKey = Buffer.from(
-      readFileSync(statePaths(cp.config.stateDir).serverKey, 'utf8').trim(),
-      'hex',
-    );
+    serverKey = serverKeyOf(cp);
   });
 
   afterAll(async () => {
     await cp.close();
   });
 
+  function serverKeyOf(on: TestControlPlane): Buffer {
+    return Buffer.from(
+      readFileSync(statePaths(on.config.stateDir).serverKey, 'utf8').trim(),
+      'hex',
+    );
+  }
+
   /** Re-signs a body with the key the server derives for its token id. */
-  function resign(body: Body): Body {
-    const key = deriveTokenKey(serverKey, body.token_id);
+  function resign(body: Body, signingKey = serverKey): Body {
+    const key = deriveTokenKey(signingKey, body.token_id);
     const csrDer = pemBlockDer(body.csr);
     const mac = hmacHex(
       key,
@@ -43,18 +48,25 @@ describe('enrollment denials', () => {
     return { ...body, mac };
   }
 
-  async function expectDenied(body: Body, reason: string): Promise<void> {
-    const res = await cp
+  /** Sends the body and checks the client sees only 401 enrollment_denied, audit the reason. */
+  async function expectDenied(
+    body: Body,
+    reason: string,
+    on: TestControlPlane = cp,
+  ): Promise<AuditRecord | undefined> {
+    const res = await on
       .publicClient()
       .request<{ error: { code: string; message: string } }>('POST', '/v1/enroll', body);
     expect(res.status).toBe(401);
     expect(res.body.error).toEqual({ code: 'enrollment_denied', message: 'enrollment denied' });
     expect(res.headers['x-request-id']).toBeTruthy();
-    const audit = await cp.lastAudit('enrollment.denied');
+    const audit = await on.lastAudit('enrollment.denied');
     expect(audit).toMatchObject({ outcome: 'denied', reason });
     expect(audit?.evidence?.request_id).toBe(res.headers['x-request-id']);
-    const metrics = await cp.publicClient().request<string>('GET', '/metrics');
+    const metrics = await on.publicClient().request<string>('GET', '/metrics');
     expect(metrics.body).toContain(`zen_enrollments_total{outcome="denied",reason="${reason}"}`);
+
+    return audit;
   }
 
   it('denies an unknown nonce (nonce_unknown)', async () => {
@@ -70,14 +82,16 @@ describe('enrollment denials', () => {
     await expectDenied(resign({ ...a.body, token_id: other }), 'nonce_token_mismatch');
   });
 
-  it('denies an expired nonce as unknown: the store drops it at expiry (nonce_unknown)', async () => {
+  it('denies an expired nonce the store still keeps (nonce_expired)', async () => {
     const attempt = await cp.prepareEnroll(await cp.createToken('zen-agent', 'd3'));
     cp.clock.advanceSeconds(cp.config.nonceTtl + 1);
+    const late = resign({
+      ...attempt.body,
+      timestamp: attempt.body.timestamp + cp.config.nonceTtl + 1,
+    });
 
-    await expectDenied(
-      resign({ ...attempt.body, timestamp: attempt.body.timestamp + cp.config.nonceTtl + 1 }),
-      'nonce_unknown',
-    );
+    await expectDenied(late, 'nonce_expired');
+    await expectDenied(late, 'nonce_unknown');
   });
 
   it('denies a timestamp more than 300 s off (timestamp_skew)', async () => {
@@ -109,12 +123,14 @@ describe('enrollment denials', () => {
     );
   });
 
-  it('denies an expired token as unknown: the store drops it at expiry (token_unknown)', async () => {
+  it('denies an expired token the store still keeps (token_expired)', async () => {
     const token = await cp.createToken('zen-agent', 'd7', 60);
     cp.clock.advanceSeconds(61);
     const attempt = await cp.prepareEnroll(token);
 
-    await expectDenied(attempt.body, 'token_unknown');
+    const audit = await expectDenied(attempt.body, 'token_expired');
+
+    expect(audit?.subject).toBe('spiffe://zen.mesh/zen-agent/d7');
   });
 
   it('denies a token after its enrollment was confirmed (token_used)', async () => {
@@ -165,6 +181,44 @@ describe('enrollment denials', () => {
     expect((await cp.sendEnroll(attempt)).res.status).toBe(201);
 
     await expectDenied(attempt.body, 'nonce_unknown');
+  });
+
+  describe('past the store retention', () => {
+    let short: TestControlPlane;
+    let shortKey: Buffer;
+
+    beforeAll(async () => {
+      short = await TestControlPlane.start({ tokenRetention: 120, nonceRetention: 30 });
+      shortKey = serverKeyOf(short);
+    });
+
+    afterAll(async () => {
+      await short.close();
+    });
+
+    it('denies a token expired for longer than its retention as unknown (token_unknown)', async () => {
+      const token = await short.createToken('zen-agent', 'r1', 60);
+      short.clock.advanceSeconds(60 + 119);
+      const retained = await short.prepareEnroll(token);
+      await expectDenied(retained.body, 'token_expired', short);
+      short.clock.advanceSeconds(1);
+
+      await expectDenied((await short.prepareEnroll(token)).body, 'token_unknown', short);
+    });
+
+    it('denies a nonce expired for longer than its retention as unknown (nonce_unknown)', async () => {
+      const token = await short.createToken('zen-agent', 'r2');
+      const retained = await short.prepareEnroll(token);
+      const gone = await short.prepareEnroll(token);
+      const ttl = short.config.nonceTtl;
+      short.clock.advanceSeconds(ttl + 29);
+      const at = (attempt: EnrollAttempt) =>
+        resign({ ...attempt.body, timestamp: attempt.body.timestamp + ttl + 30 }, shortKey);
+      await expectDenied(at(retained), 'nonce_expired', short);
+      short.clock.advanceSeconds(1);
+
+      await expectDenied(at(gone), 'nonce_unknown', short);
+    });
   });
 
   describe('csr_rejected', () => {
