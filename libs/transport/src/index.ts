@@ -54,6 +54,20 @@ export { signRequestHeaders } from './lib/sign-request';
 export type { SignRequestParams, SignedRequestCredentials } from './lib/sign-request';
 /** mTLS HTTPS client: bundle-pinned, optional signing, JSON in and out. */
 export { ZenHttpClient } from './lib/zen-http-client';
+
+export {
+  EnrollmentClient,
+  fetchBootstrapBundle,
+  identityClient,
+  parseJoinToken,
+} from './lib/enrollment-client';
+export type {
+  BootstrapBundle,
+  EnrollOutcome,
+  EnrollmentBundle,
+  JoinToken,
+  Refusal,
+} from './lib/enrollment-client';
 export type {
   ZenHttpClientCredentials,
   ZenHttpClientOptions,

@@ -1,6 +1,10 @@
 /** Codes of the failures this library raises on the calling side (client, transports). */
 export type TransportErrorCode =
-  'transport_connect_failed' | 'transport_timeout' | 'transport_response_invalid';
+  | 'transport_connect_failed'
+  | 'transport_timeout'
+  | 'transport_response_invalid'
+  | 'join_token_malformed'
+  | 'bootstrap_mac_invalid';
 
 /** Base class of this library's own errors; wire errors are `WireError` instead. */
 export class TransportError extends Error {
