@@ -16,6 +16,7 @@ import { parseCsrPem, validateCsr } from '@zen/ca';
 import { hmacHex, requestSigningString, verifyHmacHex } from '@zen/hmac';
 import { parsePemCertificates, verifyX509Svid } from '@zen/identity';
 
+import { measureHttpEnrollment } from './enroll-http';
 import { Measurement, formatRow, measure } from './measure';
 
 const MAX_MS = Number(process.env.BENCH_MAX_MS ?? 2000);
@@ -112,6 +113,15 @@ async function main(): Promise<void> {
     limits,
   );
   rows.push([signedVerify, bareHmac]);
+
+  // The whole stack against issuance alone: what HTTP, TLS, the store, the audit append and
+  // the MAC checks add to each enrollment.
+  const overHttp = await measureHttpEnrollment({
+    enrollments: Number(process.env.BENCH_ENROLLMENTS ?? 400),
+    concurrency: 8,
+    maxMs: MAX_MS * 5,
+  });
+  rows.push([overHttp, issuance]);
 
   console.log(`zen bench (node ${process.version}, up to ${MAX_MS} ms per figure)`);
   for (const [m, baseline] of rows) {
