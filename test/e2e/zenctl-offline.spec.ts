@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { AuditRecord } from '@zen/audit';
+import { loadCaFromDisk } from '@zen/ca';
 import { buildAuditChain } from '@zen/audit/testing';
 import { parsePemCertificates, toPemCertificates, trustBundleToPem } from '@zen/identity';
 
-import { runZenctl } from './testing/run-zenctl';
+import { runZenctl } from '../support/processes';
 
 // These specs run bin/zenctl as a real process, as an operator would.
 // Each spawn starts node and tsx; on a busy host a few of them take seconds.
@@ -119,7 +120,6 @@ describe('bin/zenctl ca init, svid sign, verify and inspect', () => {
     const keys = filesUnder(caDir).filter((f) => readFileSync(f, 'utf8').includes('PRIVATE KEY'));
     expect(keys.length).toBeGreaterThanOrEqual(2);
     for (const key of keys) expect(statSync(key).mode & 0o777).toBe(0o600);
-    const { loadCaFromDisk } = await import('@zen/ca');
     const ca = await loadCaFromDisk(caDir);
     expect(ca.trustDomain).toBe(TD);
     writeFileSync(bundleFile, trustBundleToPem(ca.bundle));
