@@ -200,14 +200,24 @@ describe('requireSignedRequest over real mTLS', () => {
     expect(codeOf(second)).toBe('replay');
   });
 
-  it('does not let a forged signature burn the nonce', async () => {
-    const forged = { hmacKeyId: AGENT_KEY.hmacKeyId, hmacKey: Buffer.alloc(32, 9) };
+  it('checks the nonce before the signature, as PROTOCOL.md orders them', async () => {
+    const wrong = { hmacKeyId: AGENT_KEY.hmacKeyId, hmacKey: Buffer.alloc(32, 9) };
 
-    const bad = await sendSigned({ path: '/signed', credentials: forged, random: fixedRandom(5) });
     const good = await sendSigned({ path: '/signed', random: fixedRandom(5) });
+    const replayedWithBadSignature = await sendSigned({
+      path: '/signed',
+      credentials: wrong,
+      random: fixedRandom(5),
+    });
+    const freshWithBadSignature = await sendSigned({
+      path: '/signed',
+      credentials: wrong,
+      random: fixedRandom(6),
+    });
 
-    expect(codeOf(bad)).toBe('signature_invalid');
     expect(good.status).toBe(200);
+    expect(codeOf(replayedWithBadSignature)).toBe('replay');
+    expect(codeOf(freshWithBadSignature)).toBe('signature_invalid');
   });
 
   it.each([

@@ -42,12 +42,14 @@ const SIGNATURE = /^[0-9a-f]{64}$/;
 
 /**
  * Verifies the request signature of PROTOCOL.md ("Signed requests") after `requirePeer`, and
- * sets `req.signedKeyId`. Order: headers well-formed (else 401 `signature_invalid`); the key id
- * resolves (`signature_invalid`) to the SPIFFE ID of `req.peer` (`identity_mismatch`); the
- * timestamp is within 300 s (`skew`); the HMAC over the method, the request target exactly as
- * on the request line, timestamp, nonce and sha256 of the raw body verifies in constant time
- * (`signature_invalid`); only then the nonce is recorded, and one seen in the last 600 s is
- * `replay`. Recording after the signature check means a forger cannot burn nonces.
+ * sets `req.signedKeyId`. Checks in the order PROTOCOL.md gives them: headers well-formed
+ * (else 401 `signature_invalid`); the key id resolves (`signature_invalid`) to the SPIFFE ID of
+ * `req.peer` (`identity_mismatch`); the timestamp is within 300 s (`skew`); the nonce was not
+ * seen in the last 600 s (`replay`; it is recorded now, atomically); the HMAC over the method,
+ * the request target exactly as on the request line, timestamp, nonce and sha256 of the raw
+ * body verifies in constant time (`signature_invalid`). A nonce is spent even when the
+ * signature then fails; only the holder of the peer's SVID key can send it, so nobody else
+ * can burn another identity's nonces.
  */
 export function requireSignedRequest(opts: RequireSignedRequestOptions): RequestHandler {
   return async (req, _res, next) => {
@@ -67,6 +69,8 @@ export function requireSignedRequest(opts: RequireSignedRequestOptions): Request
       throw new WireError('skew', 'request timestamp outside the accepted window');
     }
 
+    await checkReplay(opts.replay, headers, now);
+
     const signingString = requestSigningString({
       method: req.method,
       pathAndQuery: req.originalUrl,
@@ -77,8 +81,6 @@ export function requireSignedRequest(opts: RequireSignedRequestOptions): Request
     if (!verifyHmacHex(resolved.key, signingString, headers.signature)) {
       throw new WireError('signature_invalid', 'request signature does not verify');
     }
-
-    await checkReplay(opts.replay, headers, now);
     req.signedKeyId = headers.keyId;
 
     next();
