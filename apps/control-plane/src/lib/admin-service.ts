@@ -5,6 +5,7 @@ import type { AuditLog } from '@zen/audit';
 import type { CaManager, CaTransition } from '@zen/ca';
 import { CLOCK, nowSeconds } from '@zen/config';
 import type { Clock } from '@zen/config';
+import { parseSpiffeId } from '@zen/identity';
 import { LOGGER, LOG_FIELDS } from '@zen/logging';
 import type { Logger } from '@zen/logging';
 import { STORE } from '@zen/store';
@@ -101,6 +102,9 @@ export class AdminService {
 
   /** Evicts a SPIFFE ID: its SVIDs are refused everywhere before they expire. */
   async evict(spiffeId: string, caller: AdminCaller) {
+    if (parseSpiffeId(spiffeId).trustDomain !== this.config.trustDomain) {
+      throw new InvalidSettingError(`spiffe_id must be of trust domain ${this.config.trustDomain}`);
+    }
     const evictedAt = nowSeconds(this.clock);
     const enrollments = (await this.store.listEnrollments()).filter((e) => e.spiffeId === spiffeId);
     const serials = enrollments.flatMap((e) => (e.lastSerial ? [e.lastSerial] : []));

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { isSpiffeId } from '@zen/identity';
+
 /** PEM text limit: a CSR or an SVID chain is far below this; the body limit is 64 KiB. */
 const PEM_MAX_CHARS = 32768;
 
@@ -36,7 +38,7 @@ const spiffeIdSchema = z
   .string()
   .min(1)
   .max(2048)
-  .regex(/^spiffe:\/\//, 'must be a SPIFFE ID')
+  .refine(isSpiffeId, 'must be a SPIFFE ID')
   .meta({ description: 'SPIFFE ID' });
 
 const csrPemSchema = z

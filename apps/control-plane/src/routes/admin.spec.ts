@@ -97,6 +97,21 @@ describe('admin API', () => {
     });
   });
 
+  it.each([
+    ['another trust domain', 'spiffe://other.td/zen-agent/a'],
+    ['a malformed SPIFFE ID', 'spiffe://zen.mesh/zen-agent/../a'],
+    ['something that is no SPIFFE ID', 'zen-agent/a'],
+  ])('refuses to evict %s with 400 and records nothing', async (_name, spiffeId) => {
+    const admin = cp.adminClient();
+    const before = await cp.lastAudit('identity.evicted');
+
+    const res = await admin.request<ErrorBody>('POST', '/v1/admin/evict', { spiffe_id: spiffeId });
+
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_request');
+    expect(await cp.lastAudit('identity.evicted')).toEqual(before);
+  });
+
   it('rotates the CA on request: a new generation is active and the bundle sequence grows', async () => {
     const admin = cp.adminClient();
     const before = await admin.request<{
