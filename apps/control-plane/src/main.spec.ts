@@ -30,7 +30,7 @@ describe('bin/control-plane', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('starts from another working directory, prints one ready line, and exits 0 on SIGTERM', async () => {
+  it('starts from another working directory, logs only JSON on stdout, says ready on stderr, and exits 0 on SIGTERM', async () => {
     const child = spawn(BIN, ['--state-dir', join(dir, 'state'), '--listen', '127.0.0.1:0'], {
       cwd: tmpdir(),
       env: { ...process.env, ZEN_LOG_LEVEL: 'info' },
@@ -38,12 +38,12 @@ describe('bin/control-plane', () => {
     });
     let stdout = '';
     let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += String(chunk)));
+    child.stdout.on('data', (chunk) => (stdout += String(chunk)));
     const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
     const port = await new Promise<number>((done, fail) => {
-      child.stdout.on('data', (chunk) => {
-        stdout += String(chunk);
-        const match = READY.exec(stdout);
+      child.stderr.on('data', (chunk) => {
+        stderr += String(chunk);
+        const match = READY.exec(stderr);
         if (match) done(Number(match[1]));
       });
       child.once('exit', () => fail(new Error(`exited before ready: ${stderr}`)));
@@ -56,8 +56,8 @@ describe('bin/control-plane', () => {
 
     expect(ready).toBe(200);
     expect(code).toBe(0);
-    expect(stderr).toBe('');
-    const lines = stdout.split('\n').filter((line) => line.startsWith('{'));
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    const lines = stdout.split('\n').filter((line) => line !== '');
     expect(lines.map((line) => JSON.parse(line).message)).toEqual(
       expect.arrayContaining(['listening', 'shutdown']),
     );

@@ -81,7 +81,8 @@ async function main(): Promise<void> {
     trust_domain: config.trustDomain,
     store: config.store,
   });
-  process.stdout.write(
+  // stdout carries only JSON log lines; the one line a person reads goes to stderr.
+  process.stderr.write(
     `control-plane ready on https://${address.host}:${address.port} ` +
       `(trust domain ${config.trustDomain}, store ${config.store})\n`,
   );
