@@ -1,13 +1,14 @@
 // Whole-stack enrollment over HTTPS: a control-plane process (memory store, file signer) and
 // this process as many clients, challenge + enroll per token, a bounded number of times.
-import { ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { generateKeyAndCsr } from '@zen/ca';
 import { EnrollmentClient, ZenHttpClient, parseJoinToken } from '@zen/transport';
+
+import { freePort, waitUntilReady } from '../harness/control-plane-process';
 
 import { Measurement } from './measure';
 
@@ -34,7 +35,8 @@ export async function measureHttpEnrollment(opts: HttpEnrollmentOptions): Promis
   );
   const baseUrl = `https://localhost:${port}`;
   try {
-    const caPem = await waitReady(baseUrl, stateDir, cp);
+    const caPem = await waitUntilReady(baseUrl, stateDir, cp);
+    if (caPem === null) throw new Error('control plane not ready within 60 s');
     const tokens = await createTokens(baseUrl, stateDir, caPem, opts.enrollments);
     const csrs = await Promise.all(
       Array.from(
@@ -105,32 +107,4 @@ async function createTokens(
   admin.close();
 
   return tokens;
-}
-
-async function waitReady(baseUrl: string, stateDir: string, cp: ChildProcess): Promise<string> {
-  for (let i = 0; i < 300; i++) {
-    if (cp.exitCode !== null) throw new Error('control plane exited during start');
-    try {
-      const caPem = readFileSync(join(stateDir, 'admin', 'bundle.pem'), 'utf8');
-      const probe = new ZenHttpClient({ baseUrl, caPem, timeoutMs: 2000 });
-      const res = await probe.request('GET', '/readyz');
-      probe.close();
-      if (res.status === 200) return caPem;
-    } catch {
-      // Not listening yet, or the admin bundle is not written yet.
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('control plane not ready within 60 s');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => done(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }

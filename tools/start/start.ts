@@ -1,9 +1,10 @@
 // `npm start`: runs every component that exists on this machine, on the memory store by
 // default (ZEN_STORE=redis REDIS_URL=... for Redis), with state under .zen/, until Ctrl-C.
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import { request } from 'node:https';
+import { mkdirSync, openSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+
+import { waitUntilReady } from '../harness/control-plane-process';
 
 const ROOT = resolve(__dirname, '..', '..');
 const STATE = resolve(ROOT, process.env.ZEN_STATE_DIR ?? '.zen');
@@ -23,28 +24,6 @@ function startControlPlane(stateDir: string): ChildProcess {
   });
 }
 
-function readyz(url: string, caFile: string): Promise<number> {
-  if (!existsSync(caFile)) return Promise.resolve(0);
-  return new Promise((done) => {
-    const req = request(`${url}/readyz`, { ca: readFileSync(caFile), timeout: 2000 }, (res) => {
-      res.resume();
-      done(res.statusCode ?? 0);
-    });
-    req.on('error', () => done(0));
-    req.on('timeout', () => req.destroy());
-    req.end();
-  });
-}
-
-async function waitReady(url: string, caFile: string, child: ChildProcess): Promise<boolean> {
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) return false;
-    if ((await readyz(url, caFile)) === 200) return true;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return false;
-}
-
 async function main(): Promise<void> {
   const cpState = join(STATE, 'control-plane');
   const port = LISTEN.split(':').pop();
@@ -61,7 +40,7 @@ async function main(): Promise<void> {
     process.exit(code ?? 0);
   });
 
-  if (!(await waitReady(url, join(cpState, 'admin', 'bundle.pem'), cp))) {
+  if ((await waitUntilReady(url, cpState, cp)) === null) {
     console.error(
       'control plane did not become ready; see its log under ' + relative(ROOT, cpState),
     );
@@ -74,7 +53,8 @@ async function main(): Promise<void> {
   console.log(`logs            ${rel}/control-plane.log`);
   console.log('make a join token:');
   console.log(
-    `  ./bin/zenctl token create --component zen-agent --name demo --server ${url} --state-dir ${rel}`,
+    '  ./bin/zenctl token create --component zen-agent --name demo ' +
+      `--server ${url} --state-dir ${rel}`,
   );
   console.log('Ctrl-C stops everything.');
 }
