@@ -8,13 +8,14 @@ const ROOT = resolve(__dirname, '..', '..');
 const RUNNER = `
   const { ESLint } = require('eslint');
   const cases = JSON.parse(require('node:fs').readFileSync(0, 'utf8'));
+  const RULES = ['@nx/enforce-module-boundaries', 'no-restricted-imports'];
   (async () => {
     const eslint = new ESLint({ cwd: process.cwd() });
     const out = [];
     for (const c of cases) {
       const [r] = await eslint.lintText(c.source, { filePath: c.file });
       out.push(r.messages
-        .filter((m) => m.ruleId === '@nx/enforce-module-boundaries' || m.ruleId === 'no-restricted-imports')
+        .filter((m) => RULES.includes(m.ruleId))
         .map((m) => m.message));
     }
     process.stdout.write(JSON.stringify(out));

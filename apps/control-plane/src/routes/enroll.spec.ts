@@ -35,12 +35,10 @@ describe('enrollment endpoints', () => {
     });
 
     it('answers an unknown token id in the same shape, with a MAC no guess verifies', async () => {
+      const { tokenId } = splitToken(await cp.createToken('zen-agent', 'k'));
       const known = await cp
         .publicClient()
-        .request<Record<string, unknown>>(
-          'GET',
-          `/v1/enroll/bundle?token_id=${splitToken(await cp.createToken('zen-agent', 'k')).tokenId}`,
-        );
+        .request<Record<string, unknown>>('GET', `/v1/enroll/bundle?token_id=${tokenId}`);
 
       const unknown = await cp
         .publicClient()

@@ -3,7 +3,9 @@ import { errorBodySchema } from '../lib/wire-schemas';
 
 const DESCRIPTIONS: Record<number, string> = {
   400: 'invalid_request or csr_rejected',
-  401: 'authentication failed (enrollment_denied, unauthenticated, signature_invalid, replay, skew, identity_mismatch)',
+  401:
+    'authentication failed (enrollment_denied, unauthenticated, signature_invalid, replay, ' +
+    'skew, identity_mismatch)',
   403: 'forbidden',
   404: 'not_found',
   413: 'payload_too_large',

@@ -65,7 +65,8 @@ export async function readAdminCredential(adminDir: string): Promise<AdminCreden
     try {
       return await readTextFile(join(adminDir, name));
     } catch (err) {
-      const reason = `${(err as CliError).reason}; start the control plane once or pass --state-dir`;
+      const hint = 'start the control plane once or pass --state-dir';
+      const reason = `${(err as CliError).reason}; ${hint}`;
       throw new CliError('cli_admin_credential_missing', reason, 2, { cause: err });
     }
   };

@@ -63,8 +63,9 @@ describe('audit commands', () => {
     const code = await runCli(['audit', 'verify', '--file', file, '--key', keyFile], io);
 
     expect(code).toBe(0);
+    const head = chain.records[229].hash;
     expect(io.out()).toBe(
-      `audit trail intact: 230 records, 2 checkpoints, seq 1..230, head ${chain.records[229].hash}\n`,
+      `audit trail intact: 230 records, 2 checkpoints, seq 1..230, head ${head}\n`,
     );
   });
 

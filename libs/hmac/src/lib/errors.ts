@@ -29,9 +29,8 @@ export class SkewError extends HmacError {
 
   /** @param skewSeconds signed distance `timestamp - now`, in seconds */
   constructor(skewSeconds: number) {
-    super(
-      `timestamp is ${Math.abs(skewSeconds)} s ${skewSeconds < 0 ? 'behind' : 'ahead of'} the clock`,
-    );
+    const direction = skewSeconds < 0 ? 'behind' : 'ahead of';
+    super(`timestamp is ${Math.abs(skewSeconds)} s ${direction} the clock`);
     this.skewSeconds = skewSeconds;
   }
 }

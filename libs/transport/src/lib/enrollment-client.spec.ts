@@ -14,7 +14,12 @@ const TOKEN_ID = '0123456789abcdef';
 const SECRET = 'ab'.repeat(32);
 const TOKEN = `zen1.${TOKEN_ID}.${SECRET}`;
 const CSR_DER = randomBytes(200);
-const CSR_PEM = `-----BEGIN CERTIFICATE REQUEST-----\n${CSR_DER.toString('base64')}\n-----END CERTIFICATE REQUEST-----\n`;
+const CSR_PEM = [
+  '-----BEGIN CERTIFICATE REQUEST-----',
+  CSR_DER.toString('base64'),
+  '-----END CERTIFICATE REQUEST-----',
+  '',
+].join('\n');
 
 // A fake control plane that checks every MAC of PROTOCOL.md with the token key it knows.
 function fakeControlPlane(pki: TestPki, key: Buffer) {

@@ -78,9 +78,10 @@ const MGET_CHUNK = 500;
 /**
  * The store shared by several control-plane replicas: ioredis on standalone Redis, Sentinel or
  * Cluster. Every race is decided by one Lua script or command on the server; every record with
- * an expiry carries a Redis TTL (tokens and nonces: `expiresAt` plus their retention). When Redis is down every method rejects at once with
- * `StoreUnavailableError` (no offline queue, bounded command time), and the client keeps
- * reconnecting with capped backoff until Redis is back.
+ * an expiry carries a Redis TTL (tokens and nonces: `expiresAt` plus their retention). When
+ * Redis is down every method rejects at once with `StoreUnavailableError` (no offline queue,
+ * bounded command time), and the client keeps reconnecting with capped backoff until Redis is
+ * back.
  */
 export class RedisStore implements Store {
   private readonly client: Client;
