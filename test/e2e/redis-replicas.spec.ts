@@ -55,7 +55,7 @@ describe('control-plane replicas on one Redis', () => {
     flushDb();
   });
 
-  it('issues exactly one SVID for 50 concurrent enrollments with one token across two replicas', async () => {
+  it('issues one SVID for 50 concurrent enrollments with one token on two replicas', async () => {
     const token = await createToken(a, 'zen-agent', 'raced');
 
     const attempts = await Promise.all(

@@ -30,7 +30,7 @@ describe('bin/control-plane', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('starts from another working directory, logs only JSON on stdout, says ready on stderr, and exits 0 on SIGTERM', async () => {
+  it('starts from any cwd, JSON logs on stdout, ready on stderr, exits 0 on SIGTERM', async () => {
     const child = spawn(BIN, ['--state-dir', join(dir, 'state'), '--listen', '127.0.0.1:0'], {
       cwd: tmpdir(),
       env: { ...process.env, ZEN_LOG_LEVEL: 'info' },

@@ -9,7 +9,7 @@ import { Metrics } from './metrics';
 import { statePaths } from './state-dir';
 
 describe('CaScheduler', () => {
-  it('prepares at half the CA lifetime, activates near its end, and refreshes bundle files', async () => {
+  it('prepares at half the CA life, activates near its end, refreshes bundle files', async () => {
     const cp = await TestControlPlane.start({ caTtl: '6h', svidTtl: '10m', adminTtl: '1h' });
     try {
       const scheduler = cp.container.resolve(CaScheduler);

@@ -19,7 +19,7 @@ describe('ControlPlane start and restart', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('writes the server key, audit key and admin credential on first start, owner-only where secret', async () => {
+  it('writes server key, audit key and admin credential at first start, owner-only', async () => {
     const cp = await TestControlPlane.start({ stateDir: dir, signer: 'file' });
     await cp.close({ keepState: true });
     const paths = statePaths(dir);
@@ -31,7 +31,7 @@ describe('ControlPlane start and restart', () => {
     expect(readFileSync(paths.auditPublicKey, 'utf8')).toContain('BEGIN PUBLIC KEY');
   });
 
-  it('keeps the CA, the server key and the admin credential across a restart with the file signer', async () => {
+  it('keeps CA, server key and admin credential across restarts (file signer)', async () => {
     const first = await TestControlPlane.start({ stateDir: dir, signer: 'file' });
     const bundle = first.bundlePem();
     const admin = readFileSync(statePaths(dir).adminSvid, 'utf8');
@@ -46,7 +46,7 @@ describe('ControlPlane start and restart', () => {
     expect(res.status).toBe(200);
   });
 
-  it('serves an SVID with the control-plane SPIFFE ID and the configured DNS and IP SANs', async () => {
+  it('serves an SVID with the control-plane SPIFFE ID and the configured SANs', async () => {
     const cp = await TestControlPlane.start({
       san: ['cp.example.internal', '10.1.2.3'],
       name: 'cp-7',

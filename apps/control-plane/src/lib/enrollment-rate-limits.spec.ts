@@ -15,7 +15,7 @@ describe('enrollment rate limits', () => {
     await cp.close();
   });
 
-  it('answers 429 rate_limited with Retry-After past the per-token limit, for that token only', async () => {
+  it('answers 429 with Retry-After past the per-token limit, for that token only', async () => {
     const client = cp.publicClient();
     const ask = () =>
       client.request<{ error?: { code: string } }>('POST', '/v1/enroll/challenge', {

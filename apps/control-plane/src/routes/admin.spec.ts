@@ -17,7 +17,7 @@ describe('admin API', () => {
     await cp.close();
   });
 
-  it('creates a token bound to one SPIFFE ID with the default 1 h TTL, audited with the admin', async () => {
+  it('creates a token bound to one SPIFFE ID with the default 1 h TTL, audited', async () => {
     const res = await cp.adminClient().request<Record<string, string>>('POST', '/v1/admin/tokens', {
       component: 'egress',
       name: 'eg-1',
@@ -112,7 +112,7 @@ describe('admin API', () => {
     expect(await cp.lastAudit('identity.evicted')).toEqual(before);
   });
 
-  it('rotates the CA on request: a new generation is active and the bundle sequence grows', async () => {
+  it('rotates the CA on request: a new generation is active, the sequence grows', async () => {
     const admin = cp.adminClient();
     const before = await admin.request<{
       bundle_sequence: number;

@@ -151,7 +151,7 @@ describe('enrollment denials', () => {
     await expectDenied((await cp.prepareEnroll(token)).body, 'key_mismatch');
   });
 
-  it('consumes the nonce but not the token on a failed MAC, and locks after five (token_locked)', async () => {
+  it('burns the nonce, not the token, on a bad MAC; locks after five (token_locked)', async () => {
     const token = await cp.createToken('zen-agent', 'd10');
     const attempt = await cp.prepareEnroll(token);
     await expectDenied({ ...attempt.body, mac: '1'.repeat(64) }, 'mac_invalid');
@@ -196,7 +196,7 @@ describe('enrollment denials', () => {
       await short.close();
     });
 
-    it('denies a token expired for longer than its retention as unknown (token_unknown)', async () => {
+    it('denies a token expired past its retention as unknown (token_unknown)', async () => {
       const token = await short.createToken('zen-agent', 'r1', 60);
       short.clock.advanceSeconds(60 + 119);
       const retained = await short.prepareEnroll(token);
@@ -206,7 +206,7 @@ describe('enrollment denials', () => {
       await expectDenied((await short.prepareEnroll(token)).body, 'token_unknown', short);
     });
 
-    it('denies a nonce expired for longer than its retention as unknown (nonce_unknown)', async () => {
+    it('denies a nonce expired past its retention as unknown (nonce_unknown)', async () => {
       const token = await short.createToken('zen-agent', 'r2');
       const retained = await short.prepareEnroll(token);
       const gone = await short.prepareEnroll(token);

@@ -13,7 +13,7 @@ describe('enrollment races and retries', () => {
     await cp.close();
   });
 
-  it('answers exactly one 201 to 50 concurrent enrollments with one token and different keys', async () => {
+  it('answers one 201 to 50 concurrent enrollments with one token and different keys', async () => {
     const token = await cp.createToken('zen-agent', 'raced');
     const attempts = await Promise.all(Array.from({ length: 50 }, () => cp.prepareEnroll(token)));
 

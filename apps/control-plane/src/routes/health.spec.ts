@@ -45,7 +45,7 @@ describe('health, readiness and metrics', () => {
     }
   });
 
-  it('answers 503 unavailable while the store is down, stays up, and recovers on its own', async () => {
+  it('answers 503 while the store is down, stays up, and recovers on its own', async () => {
     const token = await cp.createToken('zen-agent', 'outage');
     flaky.setDown(true);
 

@@ -35,7 +35,7 @@ describe('verifier keys and evictions', () => {
     });
   });
 
-  it('refuses a caller that is not an ingester or egress with 403, before looking at the id', async () => {
+  it('refuses a caller that is not an ingester or egress with 403, before the id', async () => {
     const known = await cp
       .identityClient(agent)
       .request<ErrorBody>('GET', `/v1/keys/${ingester.hmacKeyId}`);

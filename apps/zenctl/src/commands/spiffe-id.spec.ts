@@ -36,7 +36,7 @@ describe('spiffe-id parse', () => {
 });
 
 describe('spiffe-id parse - (stdin)', () => {
-  it('answers one JSON line per input line, CRLF and a last line without newline included', async () => {
+  it('answers one JSON line per input line, with CRLF and an unterminated last line', async () => {
     const io = captureIo({ stdin: 'spiffe://a.b/x\r\nnot-an-id\r\n\nspiffe://c.d' });
 
     const count = await spiffeIdParseStream(io);

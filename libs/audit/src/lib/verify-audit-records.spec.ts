@@ -223,7 +223,7 @@ describe('verifyAuditRecords', () => {
     expect(result).toMatchObject({ ok: true, count: 130, checkpoints: 1 });
   });
 
-  it('accepts a chain whose tail was cut off, a limitation only an outside checkpoint reveals', () => {
+  it('accepts a chain whose tail was cut off (only an outside checkpoint shows it)', () => {
     const result = verifyAuditRecords(records.slice(0, 180), key.publicKeyPem);
 
     expect(result).toMatchObject({ ok: true, count: 180, lastSeq: 180 });

@@ -86,7 +86,7 @@ describe('requirePeer over real mTLS', () => {
     expect(res.headers['x-request-id']).toBeDefined();
   });
 
-  it('verifies a leaf plus intermediate chain and gives the handler the peer identity', async () => {
+  it('verifies a leaf + intermediate chain and hands the peer identity on', async () => {
     const res = await server.client(agent).request('GET', '/whoami');
 
     expect(res.status).toBe(200);

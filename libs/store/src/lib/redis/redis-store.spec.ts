@@ -111,7 +111,7 @@ if (url) {
       await store.close();
     });
 
-    it('gives every expiring record a TTL, token and nonce TTLs including their retention', async () => {
+    it('gives every expiring record a TTL, tokens and nonces including retention', async () => {
       const t = token(now, { expiresAt: now + 100 });
       await store.putToken(t);
       const claim = claimParts(t, now, 'ab'.repeat(32));
